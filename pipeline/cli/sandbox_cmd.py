@@ -1,0 +1,1 @@
+"""`label-import sandbox`: placeholder replaced by the sandbox work in progress."""

@@ -1,0 +1,40 @@
+"""The values that flow between stages: a row as read, and a problem found in it.
+
+Every stage speaks in these terms, so a reader, the validator, the planner and the report
+all agree on what "row 12 of sheet Quality" means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One input record exactly as the user gave it.
+
+    `row` is the number the user sees: header = 1, first data row = 2 for spreadsheets;
+    the 1-based position for JSON records. `cells` maps each header as typed to the cell
+    text as typed (never coerced), so a failed row can be written back untouched.
+    """
+
+    row: int
+    sheet: str | None
+    cells: dict[str, str]
+    source_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong (error) or worth knowing (warning) about one cell of one row."""
+
+    row: int
+    sheet: str | None
+    column: str | None
+    value: str | None
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
