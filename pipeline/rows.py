@@ -38,3 +38,10 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = "error"
+
+
+class InputError(Exception):
+    """The input cannot be used at all (missing, unreadable, not a spreadsheet, no name column).
+
+    Its message is one line a person can act on; the CLI prints it and exits 2.
+    """
