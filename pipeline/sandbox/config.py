@@ -1,0 +1,47 @@
+"""The sandbox's dials: organisations, storage and every fault it can inject."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEMO_API_KEY = "demo-key"
+DEMO_SECRET_KEY = "demo-secret"
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    api_key: str
+    secret_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxConfig:
+    """How the emulator behaves; every fault is off by default.
+
+    Rates are probabilities per API request; `rate_limit` is requests per second per
+    organisation (0 = unlimited); `seed` makes the fault draws reproducible.
+    """
+
+    orgs: tuple[Organisation, ...] = (Organisation(DEMO_API_KEY, DEMO_SECRET_KEY),)
+    db_path: str | None = None
+    latency_ms: float = 0.0
+    jitter_ms: float = 0.0
+    error_rate: float = 0.0
+    rate_limit: float = 0.0
+    drop_rate: float = 0.0
+    ambiguous_rate: float = 0.0
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("error_rate", "drop_rate", "ambiguous_rate"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")
+        for name in ("latency_ms", "jitter_ms", "rate_limit"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+        if not self.orgs:
+            raise ValueError("at least one organisation is needed")
+        keys = [org.api_key for org in self.orgs]
+        if len(set(keys)) != len(keys):
+            raise ValueError("each organisation needs its own API key")

@@ -1,0 +1,40 @@
+"""Fixtures shared by every test: real sandbox servers on loopback ports."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from typing import Any
+
+import pytest
+
+from pipeline.sandbox import SandboxConfig, SandboxHandle, running_sandbox
+
+SandboxFactory = Callable[..., Awaitable[SandboxHandle]]
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[SandboxHandle]:
+    """A sandbox with every fault off and the demo organisation."""
+    async with running_sandbox() as handle:
+        yield handle
+
+
+@pytest.fixture
+async def sandbox_factory() -> AsyncIterator[SandboxFactory]:
+    """Start sandboxes with chosen dials (SandboxConfig keyword arguments); all stop at teardown."""
+    async with AsyncExitStack() as stack:
+
+        async def make(**dials: Any) -> SandboxHandle:
+            return await stack.enter_async_context(running_sandbox(SandboxConfig(**dials)))
+
+        yield make
+
+
+@pytest.fixture
+async def api(sandbox: SandboxHandle) -> AsyncIterator[Any]:
+    """Raw HTTP access to the default sandbox as its demo organisation."""
+    from tests.sandbox_api import api_for
+
+    async with api_for(sandbox) as client:
+        yield client
