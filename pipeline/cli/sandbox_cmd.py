@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -69,6 +70,8 @@ def sandbox(
         raise _fail(f"refusing to listen on {host}: not loopback (pass --allow-remote to allow)")
     if port and not port_is_free(host, port):
         raise _fail(f"port {port} on {host} is in use (try --port 0 for a free one)")
+    if db is not None and not db.parent.is_dir():
+        raise _fail(f"cannot keep the store in {db}: folder {db.parent} does not exist")
     config = SandboxConfig(
         orgs=_organisations(org or []),
         db_path=str(db) if db else None,
@@ -80,8 +83,6 @@ def sandbox(
         ambiguous_rate=ambiguous_rate,
         seed=seed,
     )
-    if db is not None and not db.parent.is_dir():
-        raise _fail(f"cannot keep the store in {db}: folder {db.parent} does not exist")
 
     def announce(url: str) -> None:
         print(url, flush=True)
@@ -90,5 +91,7 @@ def sandbox(
 
     try:
         asyncio.run(serve_until_stopped(config, host, port, announce))
+    except sqlite3.Error as exc:
+        raise _fail(f"cannot use {db} as the sandbox's store: {exc}") from None
     except OSError as exc:
         raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
