@@ -1,0 +1,122 @@
+"""`label-import run`: import a file's labels, report on every row, exit with what happened."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from functools import partial
+from pathlib import Path
+
+import anyio
+import typer
+from rich.console import Console
+
+from pipeline.cli.app import EXIT_FATAL, EXIT_USAGE, app
+from pipeline.importer import import_labels
+from pipeline.progress import Mode, print_summary
+from pipeline.rows import InputError
+from pipeline.sandbox import SandboxConfig, running_sandbox
+from pipeline.settings import UsageError
+from pipeline.summary import ImportSummary
+
+
+class OnExistingChoice(StrEnum):
+    skip = "skip"
+    update = "update"
+    fail = "fail"
+
+
+async def _run(start: Callable[..., Awaitable[ImportSummary]], sandbox: bool) -> ImportSummary:
+    if not sandbox:
+        return await start()
+    async with running_sandbox(SandboxConfig()) as box:
+        return await start(base_url=box.url, api_key=box.api_key, secret_key=box.secret_key)
+
+
+@app.command(
+    epilog=(
+        "Exit codes: 0 every row created, existing or updated; 1 some rows invalid or failed; "
+        "2 input or usage error; 3 fatal API error (bad keys, no permission), error budget "
+        "spent, or interrupted.  Credentials come from FI_API_KEY and FI_SECRET_KEY "
+        "(environment or .env), never from the command line."
+    )
+)
+def run(
+    input_path: Path = typer.Argument(
+        ..., metavar="INPUT", help="csv, tsv, xlsx, xls, ods, json or jsonl file."
+    ),
+    sheet: str | None = typer.Option(None, help="Only this sheet of a workbook."),
+    report: Path | None = typer.Option(
+        None, help="Report file (.csv, .xlsx, .json, .jsonl). Default ./<input stem>.report.csv"
+    ),
+    concurrency: int = typer.Option(8, min=1, max=256, help="Requests in flight at once."),
+    rate: float = typer.Option(10.0, min=0.0, help="Requests per second at most (0 = unlimited)."),
+    max_retries: int = typer.Option(
+        6, min=0, help="Retries per request on 429, 5xx and network faults."
+    ),
+    timeout: float = typer.Option(30.0, min=0.1, help="Seconds per attempt (connect and total)."),
+    on_existing: OnExistingChoice = typer.Option(
+        OnExistingChoice.skip,
+        help="A label with the same name and type exists: skip, update or fail.",
+    ),
+    resume: bool = typer.Option(
+        False, help="Skip rows the journal of an earlier run says are done."
+    ),
+    dry_run: bool = typer.Option(
+        False, help="Validate and plan (lists existing labels); create nothing."
+    ),
+    max_failures: str | None = typer.Option(
+        None, help="Stop (exit 3) after N failed rows, or P% of the rows to send."
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
+    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar or lines."),
+    base_url: str | None = typer.Option(
+        None, help="API base URL (default FI_BASE_URL or https://api.futureagi.com)."
+    ),
+    insecure: bool = typer.Option(False, help="Allow plain http:// to a host other than loopback."),
+    sandbox: bool = typer.Option(
+        False, help="Import into a local in-process sandbox with demo keys."
+    ),
+) -> None:
+    """Create every valid row's label exactly once and report on every row."""
+    progress: Mode = "off" if no_progress else "auto"
+    start = partial(
+        import_labels,
+        input_path,
+        sheet=sheet,
+        report=report,
+        concurrency=concurrency,
+        rate=rate,
+        max_retries=max_retries,
+        timeout=timeout,
+        on_existing=on_existing.value,
+        resume=resume,
+        dry_run=dry_run,
+        max_failures=max_failures,
+        base_url=base_url,
+        insecure=insecure,
+        progress=progress,
+        handle_signals=True,
+    )
+    err = Console(stderr=True, highlight=False)
+    try:
+        summary = anyio.run(_run, start, sandbox)
+    except (InputError, UsageError) as exc:
+        err.print(f"label-import: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        err.print("label-import: interrupted before any row was sent", markup=False)
+        raise typer.Exit(EXIT_FATAL) from None
+    except OSError as exc:
+        # Disk full, permission denied on the report: the run cannot be trusted.
+        err.print(f"label-import: {exc.strerror or exc}: {exc.filename or ''}", markup=False)
+        raise typer.Exit(EXIT_FATAL) from None
+    if json_output:
+        sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        print_summary(summary, Console())
+    if summary.stopped and json_output:
+        err.print(f"label-import: stopped: {summary.stop_message}", markup=False)
+    raise typer.Exit(summary.exit_code)

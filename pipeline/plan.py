@@ -1,0 +1,193 @@
+"""The plan: decide, before anything is sent, what each input row needs.
+
+Every row gets a `RowOutcome` (the report line) at once; rows that need the server also
+get a `Job`. Rows are settled here when they are invalid, already on the server
+(`--on-existing skip|fail`, or unchanged under `update`), or already done according to
+the journal of an earlier run with the same payload fingerprint (`--resume`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, cast
+
+from pipeline.journal import DONE_STATUSES, JournalEntry, fingerprint
+from pipeline.labels import LabelSpec
+from pipeline.mapping import field_for_header
+from pipeline.rows import Problem, RawRow
+
+Status = Literal["created", "existing", "updated", "invalid", "failed", "not_attempted"]
+STATUSES: tuple[Status, ...] = (
+    "created",
+    "existing",
+    "updated",
+    "invalid",
+    "failed",
+    "not_attempted",
+)
+OnExisting = Literal["skip", "update", "fail"]
+LabelKey = tuple[str, str, str | None]
+# The fields `--on-existing update` may change; type and name identify the label.
+UPDATABLE = ("description", "settings")
+
+
+class Checked(Protocol):
+    """What the planner needs from a validated row (`pipeline.validate.CheckedRow`)."""
+
+    @property
+    def raw(self) -> RawRow: ...
+    @property
+    def label(self) -> LabelSpec | None: ...
+    @property
+    def problems(self) -> list[Problem]: ...
+    @property
+    def valid(self) -> bool: ...
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    """One report line: what happened to one input row."""
+
+    row: int
+    sheet: str | None
+    name: str
+    type: str
+    status: Status
+    label_id: str | None = None
+    attempts: int = 0
+    http_status: int | None = None
+    error: str = ""
+    source_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A row that needs the server: create it, or update the existing label."""
+
+    index: int
+    label: LabelSpec
+    fingerprint: str
+    action: Literal["create", "update"]
+    existing: Mapping[str, Any] | None = None
+
+
+def label_key(label: Mapping[str, Any]) -> LabelKey | None:
+    """The uniqueness key of a label as the server lists it."""
+    name, kind = label.get("name"), label.get("type")
+    if not isinstance(name, str) or not isinstance(kind, str):
+        return None
+    project = label.get("project")
+    return (name.strip().casefold(), kind, str(project) if project else None)
+
+
+def index_labels(labels: Sequence[Mapping[str, Any]]) -> dict[LabelKey, Mapping[str, Any]]:
+    """Active labels by uniqueness key; archived ones do not block a create."""
+    index: dict[LabelKey, Mapping[str, Any]] = {}
+    for label in labels:
+        key = label_key(label)
+        if key is not None and not label.get("archived"):
+            index.setdefault(key, label)
+    return index
+
+
+def changes_for(label: LabelSpec, existing: Mapping[str, Any]) -> dict[str, Any]:
+    """The PATCH body that makes `existing` match the row (empty when nothing differs)."""
+    payload = label.payload()
+    return {
+        field: payload[field]
+        for field in UPDATABLE
+        if field in payload and payload[field] != existing.get(field)
+    }
+
+
+def _cell(raw: RawRow, field: str) -> str:
+    for header, value in raw.cells.items():
+        if field_for_header(header) == field:
+            return value.strip()
+    return ""
+
+
+def _problem_text(problems: Sequence[Problem]) -> str:
+    errors = [p for p in problems if p.severity == "error"] or list(problems)
+    parts = []
+    for problem in errors:
+        where = f"{problem.column}: " if problem.column else ""
+        hint = f" ({problem.hint})" if problem.hint else ""
+        parts.append(f"{where}{problem.message}{hint}")
+    return "; ".join(parts) or "invalid row"
+
+
+def outcome_for(checked: Checked) -> RowOutcome:
+    raw, label = checked.raw, checked.label
+    name: str
+    kind: str
+    if label is not None:
+        name, kind = label.name, label.type
+    else:
+        name, kind = _cell(raw, "name"), _cell(raw, "type")
+    return RowOutcome(
+        row=raw.row,
+        sheet=raw.sheet,
+        name=name,
+        type=kind,
+        status="not_attempted",
+        source_id=raw.source_id,
+    )
+
+
+def plan(
+    rows: Sequence[Checked],
+    existing: Mapping[LabelKey, Mapping[str, Any]],
+    *,
+    on_existing: OnExisting,
+    journal: Mapping[tuple[str | None, int], JournalEntry],
+) -> tuple[list[RowOutcome], list[Job]]:
+    """Report lines for every row (input order) and the jobs the engine must run."""
+    outcomes: list[RowOutcome] = []
+    jobs: list[Job] = []
+    for index, checked in enumerate(rows):
+        outcome = outcome_for(checked)
+        outcomes.append(outcome)
+        label = checked.label
+        if not checked.valid or label is None:
+            outcome.status = "invalid"
+            outcome.error = _problem_text(checked.problems)
+            continue
+        digest = fingerprint(label.payload())
+        done = journal.get((checked.raw.sheet, checked.raw.row))
+        if done is not None and done.fingerprint == digest and done.status in DONE_STATUSES:
+            outcome.status = cast(Status, done.status)
+            outcome.label_id = done.label_id
+            continue
+        found = existing.get(label.key())
+        if found is None:
+            jobs.append(Job(index, label, digest, "create"))
+            continue
+        settle_existing(outcome, label, found, on_existing, jobs, index, digest)
+    return outcomes, jobs
+
+
+def settle_existing(
+    outcome: RowOutcome,
+    label: LabelSpec,
+    found: Mapping[str, Any],
+    on_existing: OnExisting,
+    jobs: list[Job],
+    index: int,
+    digest: str,
+) -> None:
+    """Apply `--on-existing` to a row whose label the server already has."""
+    label_id = str(found.get("id")) if found.get("id") else None
+    outcome.label_id = label_id
+    if on_existing == "skip":
+        outcome.status = "existing"
+    elif on_existing == "fail":
+        outcome.status = "failed"
+        outcome.error = (
+            "a label with this name and type already exists (use --on-existing skip or update)"
+        )
+    elif changes_for(label, found):
+        jobs.append(Job(index, label, digest, "update", found))
+    else:
+        outcome.status = "existing"

@@ -1,0 +1,103 @@
+"""The rate gate every request passes: a steady rate, pool-wide pauses, and AIMD on 429.
+
+Why not aiolimiter: `AsyncLimiter(R, 1)` lets about 2R requests into the first second,
+its no-burst form stalls at a few hundred per second, and a live limiter's rate cannot be
+changed, which adaptive throttling needs. This gate hands out evenly spaced send slots
+instead: a caller reserves the next slot and sleeps until it, so no one-second window
+ever holds more than `rate + 1` requests and waiters sleep independently (no per-request
+wake-up chain). The current rate and a pause can be changed at any moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import anyio
+
+Clock = Callable[[], float]
+Wait = Callable[[float], Awaitable[None]]
+
+# Multiplicative decrease on a 429, the floor it stops at, and the additive regrowth
+# (per quiet second, as a share of the ceiling) after a quiet spell without 429s.
+DECREASE = 0.7
+MIN_RATE = 1.0
+INCREASE_SHARE = 0.05
+QUIET_S = 1.0
+
+
+class RateGate:
+    """Paces requests at `rate` per second (0 = unlimited), never above the ceiling.
+
+    `clock` and `wait` are injected so tests can drive time by hand; the engine passes a
+    `wait` that returns early when the run is told to stop, and `stopping` so a paused
+    caller then leaves at once (the caller checks the stop itself before sending).
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        clock: Clock = anyio.current_time,
+        wait: Wait = anyio.sleep,
+        stopping: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.ceiling = rate
+        self.rate = rate
+        self._clock = clock
+        self._wait = wait
+        self._stopping = stopping
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._last_cut = float("-inf")
+        self._last_grow = 0.0
+        self.throttled = 0
+
+    async def acquire(self) -> None:
+        """Return when the caller may send one request."""
+        while True:
+            now = self._clock()
+            if self._paused_until > now:
+                await self._wait(self._paused_until - now)
+                if self._stopping():
+                    return
+                continue
+            if self.rate <= 0:
+                return
+            self._regrow(now)
+            slot = max(now, self._next)
+            self._next = slot + 1.0 / self.rate
+            if slot <= now:
+                return
+            await self._wait(slot - now)
+            if self._paused_until <= self._clock():
+                return
+
+    def pause(self, seconds: float) -> None:
+        """Hold every caller for `seconds` (a `Retry-After` applies to the whole pool)."""
+        until = self._clock() + seconds
+        if until > self._paused_until:
+            self._paused_until = until
+            self._next = max(self._next, until)
+
+    def throttle(self) -> None:
+        """A 429 arrived: slow down, at most once per quiet period.
+
+        Answers to requests already in flight arrive together; cutting once for the
+        whole burst keeps one overload from collapsing the rate to the floor.
+        """
+        self.throttled += 1
+        now = self._clock()
+        if self.ceiling <= 0 or now - self._last_cut < QUIET_S:
+            return
+        self._last_cut = now
+        self.rate = max(MIN_RATE, self.rate * DECREASE)
+        self._last_grow = now
+
+    def _regrow(self, now: float) -> None:
+        if self.rate >= self.ceiling or now - self._last_cut < QUIET_S:
+            return
+        elapsed = now - max(self._last_grow, self._last_cut + QUIET_S)
+        if elapsed <= 0:
+            return
+        self.rate = min(self.ceiling, self.rate + self.ceiling * INCREASE_SHARE * elapsed)
+        self._last_grow = now

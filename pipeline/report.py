@@ -1,0 +1,178 @@
+"""The report (one line per input row) and the failed-rows file (ready to fix and re-run).
+
+Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` as a formula, so
+a label name from an untrusted export could run code when the report is opened. Every
+text cell we write to CSV or XLSX that could be read as a formula gets a leading `'`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from pipeline.plan import RowOutcome
+from pipeline.rows import RawRow
+
+REPORT_COLUMNS = (
+    "row",
+    "sheet",
+    "name",
+    "type",
+    "status",
+    "label_id",
+    "attempts",
+    "http_status",
+    "error",
+)
+REPORT_FORMATS = (".csv", ".xlsx", ".json", ".jsonl")
+# Formats we cannot write back; the failed rows go to a workbook the readers accept.
+_FAILED_FALLBACK = {".xls": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain number such as -5 or +3.5 is not a formula; quoting it would change the value.
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise(value: str) -> str:
+    """Make a cell safe to open in a spreadsheet program."""
+    if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def report_path_for(input_path: Path) -> Path:
+    return Path.cwd() / f"{input_path.stem}.report.csv"
+
+
+def failed_rows_path(report: Path, input_path: Path) -> Path:
+    suffix = input_path.suffix.lower()
+    suffix = _FAILED_FALLBACK.get(suffix, suffix)
+    return report.with_name(f"{input_path.stem}.failed{suffix}")
+
+
+def report_records(outcomes: Sequence[RowOutcome]) -> list[dict[str, Any]]:
+    """The report lines as plain records; `source_id` only when some row has one."""
+    with_source = any(o.source_id for o in outcomes)
+    records = []
+    for o in outcomes:
+        record: dict[str, Any] = {
+            "row": o.row,
+            "sheet": o.sheet,
+            "name": o.name,
+            "type": o.type,
+            "status": o.status,
+            "label_id": o.label_id,
+            "attempts": o.attempts,
+            "http_status": o.http_status,
+            "error": o.error,
+        }
+        if with_source:
+            record["source_id"] = o.source_id
+        records.append(record)
+    return records
+
+
+def write_report(path: Path, outcomes: Sequence[RowOutcome]) -> None:
+    records = report_records(outcomes)
+    columns = list(records[0]) if records else list(REPORT_COLUMNS)
+    _write_table(path, {None: (columns, records)})
+
+
+def write_failed_rows(path: Path, raws: Sequence[RawRow], outcomes: Sequence[RowOutcome]) -> int:
+    """Invalid and failed rows in the input's own columns plus `error` and `source_row`.
+
+    Rows keep their sheet, so a workbook's failed rows land on same-named sheets.
+    Returns how many rows were written; with none, any stale file from a previous run
+    is removed so it cannot be mistaken for this run's.
+    """
+    tables: dict[str | None, tuple[list[str], list[dict[str, Any]]]] = {}
+    count = 0
+    for raw, outcome in zip(raws, outcomes, strict=True):
+        if outcome.status not in ("invalid", "failed"):
+            continue
+        columns, records = tables.setdefault(raw.sheet, ([], []))
+        for header in raw.cells:
+            if header not in columns:
+                columns.append(header)
+        records.append({**raw.cells, "error": outcome.error, "source_row": raw.row})
+        count += 1
+    if not count:
+        path.unlink(missing_ok=True)
+        return 0
+    for columns, _ in tables.values():
+        columns.extend(c for c in ("error", "source_row") if c not in columns)
+    _write_table(path, tables)
+    return count
+
+
+Tables = dict[str | None, tuple[list[str], list[dict[str, Any]]]]
+
+
+def _write_table(path: Path, tables: Tables) -> None:
+    """Write through a temporary file and rename, so a crash never leaves half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    temporary = path.with_name(f".{path.name}.tmp")
+    if suffix in (".csv", ".tsv", ".txt"):
+        _write_delimited(temporary, tables, "\t" if suffix == ".tsv" else ",")
+    elif suffix == ".xlsx":
+        _write_xlsx(temporary, tables)
+    elif suffix == ".json":
+        records = [r for _, rows in tables.values() for r in rows]
+        temporary.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    elif suffix == ".jsonl":
+        with temporary.open("w", encoding="utf-8") as handle:
+            for _, rows in tables.values():
+                for record in rows:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        raise ValueError(f"cannot write {path.name}: use one of {', '.join(REPORT_FORMATS)}")
+    os.replace(temporary, path)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _write_delimited(path: Path, tables: Tables, delimiter: str) -> None:
+    columns: list[str] = []
+    for table_columns, _ in tables.values():
+        columns.extend(c for c in table_columns if c not in columns)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow([neutralise(c) for c in columns])
+        for _, rows in tables.values():
+            for record in rows:
+                writer.writerow(_cells(record, columns))
+
+
+def _cells(record: dict[str, Any], columns: Iterable[str]) -> list[str]:
+    return [
+        neutralise(value) if isinstance(value, str) else _text(value)
+        for value in (record.get(c) for c in columns)
+    ]
+
+
+def _write_xlsx(path: Path, tables: Tables) -> None:
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    try:
+        for sheet, (columns, rows) in tables.items():
+            sheet_name = (sheet or "Sheet1")[:31]
+            worksheet = workbook.add_worksheet(sheet_name)
+            for col, header in enumerate(columns):
+                worksheet.write_string(0, col, neutralise(header))
+            for number, record in enumerate(rows, start=1):
+                for col, value in enumerate(record.get(c) for c in columns):
+                    if isinstance(value, (int, float)) and not isinstance(value, bool):
+                        worksheet.write_number(number, col, value)
+                    elif value is not None:
+                        # Never write(): it would turn a cell starting "=" into a formula.
+                        worksheet.write_string(number, col, neutralise(str(value)))
+    finally:
+        workbook.close()
