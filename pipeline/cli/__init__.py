@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from pipeline.cli import sandbox_cmd  # noqa: F401  (registers the command)
-from pipeline.cli import template_cmd  # noqa: F401  (registers the command)
-from pipeline.cli import validate_cmd  # noqa: F401  (registers the command)
 from pipeline.cli import run_cmd  # noqa: F401  (registers the command)
 from pipeline.cli.app import app
 
