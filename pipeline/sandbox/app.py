@@ -153,6 +153,11 @@ def _too_large() -> ApiError:
     return ApiError(413, "Request body exceeds the 1 MiB limit.", "request_too_large")
 
 
+def _reject_constant(name: str) -> object:
+    """NaN and Infinity are not JSON; the server's strict parser refuses them."""
+    raise ValueError("Out of range float values are not JSON compliant")
+
+
 async def _json_body(request: web.Request) -> dict[str, Any]:
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise _too_large()
@@ -164,8 +169,8 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
         )
     raw = await request.read()
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        body = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
         raise ApiError(400, f"JSON parse error - {exc}", "parse_error") from None
     if not isinstance(body, dict):
         kind = {list: "list", str: "str", int: "int", float: "float", bool: "bool"}.get(
