@@ -25,6 +25,11 @@ class RawRow:
     sheet: str | None
     cells: dict[str, str]
     source_id: str | None = None
+    # What a migration reader already knows about the record: lossy conversions
+    # (warnings) and records it could not map (errors), reported with the row.
+    notes: tuple[Problem, ...] = ()
+    # Why the record is left out on purpose (archived, a kind with no equivalent).
+    skip: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
