@@ -1,0 +1,128 @@
+"""Turn cell text as typed into typed values, with messages a spreadsheet user understands.
+
+Each parser raises `CellError(message, hint)`; the validator attaches row and column.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+
+class CellError(ValueError):
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+_TRUE = frozenset({"true", "yes", "y", "1", "on", "x"})
+_FALSE = frozenset({"false", "no", "n", "0", "off", ""})
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PAIR = re.compile(r"^(?P<label>.*?)\s*[=:]\s*(?P<value>[^=:]*)$")
+
+
+def parse_bool(text: str) -> bool:
+    """true/false, yes/no, y/n, 1/0, on/off, x/blank, in any case; Excel's TRUE/FALSE."""
+    key = text.strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise CellError("Must be a valid boolean.", "use true or false (yes/no, 1/0 also work)")
+
+
+def parse_number(text: str) -> int | float:
+    """An integer or decimal; whole numbers come back as int so payloads read `5`, not `5.0`."""
+    raw = text.strip()
+    if _THOUSANDS.match(raw):
+        raise CellError(
+            "A valid number is required.",
+            f"remove the thousands separators: {raw.replace(',', '')}",
+        )
+    try:
+        value = float(raw)
+    except ValueError:
+        raise CellError(
+            "A valid number is required.", "type a plain number such as 5 or 2.5"
+        ) from None
+    if not math.isfinite(value):
+        raise CellError(
+            "A valid number is required (not NaN or infinity).", "type a finite number such as 10"
+        )
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def parse_int(text: str) -> int:
+    """An integer; `5.0` is accepted because Excel often stores whole numbers that way."""
+    try:
+        value = parse_number(text)
+    except CellError as error:
+        raise CellError(error.message.replace("number", "integer"), error.hint) from None
+    if isinstance(value, float):
+        raise CellError("A valid integer is required.", f"use a whole number, e.g. {round(value)}")
+    return value
+
+
+def parse_options(text: str) -> list[dict[str, str]]:
+    """Options as typed in one cell: a JSON array, one per line, `A; B`, `A | B`,
+    each optionally `Label=value` or `Label: value`. Missing values are left empty for
+    the model to derive as a slug."""
+    raw = text.strip()
+    if raw.startswith("["):
+        return _json_options(raw)
+    for separator in ("\n", ";", "|"):
+        if separator in raw:
+            parts = raw.split(separator)
+            break
+    else:
+        parts = [raw]
+    return [_one_option(part.strip()) for part in parts if part.strip()]
+
+
+def _one_option(part: str) -> dict[str, str]:
+    pair = _PAIR.match(part)
+    if pair and pair["label"].strip():
+        return {"label": pair["label"].strip(), "value": pair["value"].strip()}
+    return {"label": part, "value": ""}
+
+
+def _json_options(raw: str) -> list[dict[str, str]]:
+    try:
+        items: Any = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise CellError(
+            f"options is not valid JSON: {error.msg} at character {error.pos + 1}",
+            'write ["Good", "Bad"] or Good; Bad',
+        ) from None
+    if not isinstance(items, list):
+        raise CellError("options must be a list", 'write ["Good", "Bad"] or Good; Bad')
+    options = []
+    for item in items:
+        if isinstance(item, str):
+            options.append({"label": item, "value": ""})
+        elif isinstance(item, dict) and isinstance(item.get("label"), str):
+            options.append({"label": item["label"], "value": str(item.get("value") or "")})
+        else:
+            raise CellError(
+                "each option must be a string or an object with a label",
+                '[{"label": "Good", "value": "good"}]',
+            )
+    return options
+
+
+def parse_json_object(text: str) -> dict[str, Any]:
+    try:
+        value: Any = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CellError(
+            f"settings is not valid JSON: {error.msg} at character {error.pos + 1}",
+            'write a JSON object such as {"min": 0, "max": 5}, with double quotes',
+        ) from None
+    if not isinstance(value, dict):
+        raise CellError(
+            "settings must be a JSON object", 'write a JSON object such as {"no_of_stars": 5}'
+        )
+    return value

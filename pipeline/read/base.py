@@ -1,0 +1,113 @@
+"""What every reader shares: the sheet shape, header handling and blank-row rules."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.rows import InputError, Problem, RawRow
+
+
+@dataclass(slots=True)
+class Sheet:
+    """One table of the input: its name (None for single-table files), its header as typed
+    and a lazy stream of its data rows."""
+
+    name: str | None
+    headers: list[str]
+    rows: Iterator[RawRow]
+
+
+@dataclass
+class Reader(ABC):
+    """One input file. Iterate `sheets()` (or the reader itself for all rows); `warnings`
+    and `headers` fill in as sheets are read."""
+
+    path: Path
+    sheet: str | None = None
+    warnings: list[Problem] = field(default_factory=list)
+    headers: dict[str | None, list[str]] = field(default_factory=dict)
+
+    format: str = "csv"
+
+    @abstractmethod
+    def _sheets(self) -> Iterator[Sheet]: ...
+
+    def sheets(self) -> Iterator[Sheet]:
+        for sheet in self._sheets():
+            self.headers[sheet.name] = sheet.headers
+            yield sheet
+
+    def __iter__(self) -> Iterator[RawRow]:
+        for sheet in self.sheets():
+            yield from sheet.rows
+
+    def warn(self, message: str, hint: str, *, sheet: str | None = None, row: int = 0) -> None:
+        self.warnings.append(Problem(row, sheet, None, None, message, hint, "warning"))
+
+
+def is_blank(cells: list[str]) -> bool:
+    return all(not cell.strip() for cell in cells)
+
+
+def table(
+    reader: Reader, records: Iterable[tuple[int, list[str]]], name: str | None
+) -> Sheet | None:
+    """Turn numbered records into a Sheet: the first non-blank record is the header; blank
+    records are skipped but keep their numbers; trailing empty columns are dropped.
+    Returns None when the table has no header at all (an empty sheet)."""
+    records = iter(records)
+    for number, cells in records:
+        if not is_blank(cells):
+            headers = _header(cells, reader.path, name, number)
+            return Sheet(name, headers, _data_rows(reader, records, headers, name))
+    return None
+
+
+def _header(cells: list[str], path: Path, sheet: str | None, number: int) -> list[str]:
+    headers = [cell.strip() for cell in cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    seen: set[str] = set()
+    for header in headers:
+        if header and header in seen:
+            where = f"{path.name}" + (f", sheet {sheet!r}" if sheet else "")
+            raise InputError(
+                f"{where}: column {header!r} appears twice in the header (row {number}); "
+                "rename or delete one"
+            )
+        seen.add(header)
+    return headers
+
+
+def _data_rows(
+    reader: Reader,
+    records: Iterator[tuple[int, list[str]]],
+    headers: list[str],
+    sheet: str | None,
+) -> Iterator[RawRow]:
+    width = len(headers)
+    named = [(index, header) for index, header in enumerate(headers) if header]
+    warned_extra = False
+    for number, cells in records:
+        if is_blank(cells):
+            continue
+        if len(cells) > width and not warned_extra and not is_blank(cells[width:]):
+            warned_extra = True
+            reader.warn(
+                f"row {number} has cells beyond the last named column; they are ignored",
+                "give the column a header or delete the stray cells",
+                sheet=sheet,
+                row=number,
+            )
+        short = len(cells) < width
+        yield RawRow(
+            number,
+            sheet,
+            {
+                header: (cells[index] if not short or index < len(cells) else "")
+                for index, header in named
+            },
+        )

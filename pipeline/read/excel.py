@@ -1,0 +1,85 @@
+"""Excel and OpenDocument workbooks through python-calamine, read directly so each cell
+keeps its raw type (pandas would turn 5.0 into 5 only sometimes and dates into Timestamps)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import python_calamine
+
+from pipeline.read.base import Reader, Sheet, table
+from pipeline.rows import InputError
+
+
+def cell_text(value: Any) -> str:
+    """The text a user sees in the cell: 5 not 5.0, TRUE/FALSE, dates as ISO 8601."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        # Excel shows at most 15 significant digits; repr would show binary noise.
+        return f"{value:.15g}"
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class WorkbookReader(Reader):
+    def _sheets(self) -> Iterator[Sheet]:
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        except Exception as error:  # calamine raises several unrelated types for bad files
+            raise InputError(
+                f"{self.path.name}: cannot be read as a {self.format} workbook ({error})"
+            ) from None
+        names = list(workbook.sheet_names)
+        if self.sheet is not None and self.sheet not in names:
+            raise InputError(
+                f"{self.path.name}: no sheet named {self.sheet!r}; sheets: {', '.join(names)}"
+            )
+        for name in [self.sheet] if self.sheet is not None else names:
+            sheet = self._sheet(workbook, name)
+            if sheet is not None:
+                yield sheet
+
+    def _sheet(self, workbook: Any, name: str) -> Sheet | None:
+        try:
+            data = workbook.get_sheet_by_name(name)
+        except Exception as error:
+            raise InputError(f"{self.path.name}: sheet {name!r} cannot be read ({error})") from None
+        self._warn_merged(data, name)
+        # iter_rows starts at the sheet's first row even when it is blank, so the index
+        # plus one is the row number Excel shows.
+        records = (
+            (number, [cell_text(value) for value in cells])
+            for number, cells in enumerate(data.iter_rows(), start=1)
+        )
+        return table(self, records, name)
+
+    def _warn_merged(self, data: Any, name: str) -> None:
+        for (top, left), (bottom, right) in data.merged_cell_ranges or ():
+            span = f"{_column_letters(left)}{top + 1}:{_column_letters(right)}{bottom + 1}"
+            self.warn(
+                f"merged cells {span}: only the first cell holds a value, the others read as blank",
+                "unmerge the cells and fill each one",
+                sheet=name,
+                row=top + 1,
+            )
