@@ -1,0 +1,28 @@
+"""`label-import template`: write a file that is ready to fill and hard to fill wrongly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.cli.app import EXIT_USAGE, app
+from pipeline.rows import InputError
+from pipeline.template import write_template
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(help="Where to write: a .xlsx or .csv file.")],
+) -> None:
+    """Write a template with one example row per label type."""
+    try:
+        write_template(out)
+    except InputError as error:
+        typer.echo(f"label-import template: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except OSError as error:
+        typer.echo(f"label-import template: cannot write {out}: {error.strerror}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    typer.echo(f"wrote {out}: fill it in, then run: label-import validate {out}")

@@ -1,0 +1,75 @@
+"""`label-import validate`: check a file offline and say what to fix, row by row."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE, app
+from pipeline.rows import InputError, Problem
+from pipeline.validate import ValidationResult, validate_file
+
+# A terminal table of thousands of rows helps nobody; --json has them all.
+MAX_TABLE_ROWS = 200
+
+
+@app.command()
+def validate(
+    input: Annotated[
+        Path, typer.Argument(help="CSV, TSV, TXT, XLSX, XLSM, XLS, ODS, JSON or JSONL.")
+    ],
+    sheet: Annotated[str | None, typer.Option(help="Read only this sheet of a workbook.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result as one JSON document on stdout.")
+    ] = False,
+) -> None:
+    """Check every row of INPUT offline. Exit 0 all valid, 1 rows invalid, 2 file unusable."""
+    try:
+        result = validate_file(input, sheet=sheet)
+    except InputError as error:
+        typer.echo(f"label-import validate: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except Exception as error:  # a bug must still end in one line, never a traceback
+        typer.echo(f"label-import validate: {input}: cannot be read ({error!r})", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print(result)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_ROWS_FAILED)
+
+
+def _print(result: ValidationResult) -> None:
+    console = Console(highlight=False, soft_wrap=False)
+    console.print(
+        f"{result.path} ({result.format}): {result.rows_read} rows read, "
+        f"{result.valid} valid, {result.invalid} invalid, {result.warnings} warnings"
+    )
+    problems = result.file_warnings + result.problems
+    if not problems:
+        return
+    table = Table("row", "column", "value", "problem", "how to fix", show_lines=False)
+    for problem in problems[:MAX_TABLE_ROWS]:
+        table.add_row(*_cells(problem))
+    console.print(table)
+    if len(problems) > MAX_TABLE_ROWS:
+        console.print(f"... and {len(problems) - MAX_TABLE_ROWS} more; run with --json for all")
+
+
+def _cells(problem: Problem) -> tuple[str, str, str, str, str]:
+    where = str(problem.row) if problem.row else "-"
+    if problem.sheet:
+        where = f"{problem.sheet}!{where}"
+    value = "" if problem.value is None else _short(problem.value)
+    kind = "warning: " if problem.severity == "warning" else ""
+    return where, problem.column or "", value, kind + problem.message, problem.hint
+
+
+def _short(value: str, limit: int = 40) -> str:
+    value = value.replace("\n", "\\n")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
