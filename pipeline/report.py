@@ -79,6 +79,8 @@ def report_records(outcomes: Sequence[RowOutcome]) -> list[dict[str, Any]]:
 
 
 def write_report(path: Path, outcomes: Sequence[RowOutcome]) -> None:
+    if path.suffix.lower() not in REPORT_FORMATS:
+        raise ValueError(f"cannot write {path.name}: use one of {', '.join(REPORT_FORMATS)}")
     records = report_records(outcomes)
     columns = list(records[0]) if records else list(REPORT_COLUMNS)
     _write_table(path, {None: (columns, records)})
