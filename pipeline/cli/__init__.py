@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.cli import (
     run_cmd,  # noqa: F401  (registers the command)
     sandbox_cmd,  # noqa: F401  (registers the command)
+    sources_cmd,  # noqa: F401  (registers the command)
     template_cmd,  # noqa: F401  (registers the command)
     validate_cmd,  # noqa: F401  (registers the command)
 )
