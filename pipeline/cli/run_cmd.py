@@ -100,7 +100,7 @@ def run(
         progress=progress,
         handle_signals=True,
     )
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         summary = anyio.run(_run, start, sandbox)
     except (InputError, UsageError) as exc:
