@@ -256,6 +256,9 @@ class _RowChecker:
             if key in failed or (key == "settings" and "settings" in failed):
                 continue
             message, hint = _describe(item, key, kind)
+            if item["loc"][-1] in ("int", "float"):
+                # Both branches of an `int | float` setting failed: one number problem.
+                message = _MESSAGES["float_parsing"]
             if (key, message) in seen:
                 continue
             seen.add((key, message))

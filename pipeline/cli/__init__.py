@@ -11,6 +11,8 @@ from pipeline.cli import (
 )
 from pipeline.cli.app import app
 
+__all__ = ["app", "main"]
+
 
 def main() -> None:
     app()

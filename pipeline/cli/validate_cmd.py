@@ -48,7 +48,8 @@ def _print(result: ValidationResult) -> None:
     console = Console(highlight=False, soft_wrap=False)
     console.print(
         f"{result.path} ({result.format}): {result.rows_read} rows read, "
-        f"{result.valid} valid, {result.invalid} invalid, {result.warnings} warnings"
+        f"{result.valid} valid, {result.invalid} invalid, {result.warnings} warnings",
+        soft_wrap=True,  # one line, so scripts can grep it
     )
     problems = result.file_warnings + result.problems
     if not problems:

@@ -48,7 +48,7 @@ class WorkbookReader(Reader):
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
         except Exception as error:  # calamine raises several unrelated types for bad files
             raise InputError(
-                f"{self.path.name}: cannot be read as a {self.format} workbook ({error})"
+                f"{self.path.name}: cannot be read as an Excel or OpenDocument workbook ({error})"
             ) from None
         names = list(workbook.sheet_names)
         if self.sheet is not None and self.sheet not in names:
