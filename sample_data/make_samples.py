@@ -42,8 +42,12 @@ def write_xlsx(header: list[str], rows: list[list[str]]) -> None:
         chunk = rows[start : start + size] if size else rows[start:]
         for index, row in enumerate(chunk, start=1):
             for col, text in enumerate(row):
-                if text:
-                    sheet.write(index, col, excel_value(text))
+                value = excel_value(text)
+                # write() would turn text such as "=x" into a formula; strings stay strings.
+                if isinstance(value, str) and value:
+                    sheet.write_string(index, col, value)
+                elif not isinstance(value, str):
+                    sheet.write(index, col, value)
         sheet.freeze_panes(1, 0)
         start += len(chunk)
     workbook.close()
