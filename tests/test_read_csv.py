@@ -1,0 +1,106 @@
+"""CSV, TSV and TXT: cells exactly as typed, row numbers as Excel shows them, any encoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.read import detect_format, open_reader, read_rows
+from pipeline.read.text import sniff_delimiter
+from tests.sheets import write_csv
+
+
+def cells(path: Path) -> list[dict[str, str]]:
+    return [row.cells for row in read_rows(path)]
+
+
+def test_cells_are_text_exactly_as_typed(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "name,type,x\n007,1e3,NA\nnull,True,\n")
+    assert cells(path) == [
+        {"name": "007", "type": "1e3", "x": "NA"},
+        {"name": "null", "type": "True", "x": ""},
+    ]
+
+
+def test_row_numbers_count_blank_rows_and_quoted_newlines_as_excel_does(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", '\nname,type\n"two\nlines",text\n,\n\nB,text\n')
+    rows = list(read_rows(path))
+    assert [row.row for row in rows] == [3, 6]
+    assert rows[0].cells["name"] == "two\nlines"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_delimiter_sniffed_for_csv_and_txt(tmp_path: Path, delimiter: str) -> None:
+    for suffix in ("csv", "txt"):
+        path = write_csv(tmp_path / f"a.{suffix}", f"name{delimiter}type\nA{delimiter}text\n")
+        assert cells(path) == [{"name": "A", "type": "text"}]
+
+
+def test_tsv_is_tab_separated_even_with_commas(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.tsv", "name\ttype\tdescription\nA\ttext\ta, b, c\n")
+    assert cells(path) == [{"name": "A", "type": "text", "description": "a, b, c"}]
+
+
+def test_sniffer_prefers_the_header_line() -> None:
+    assert sniff_delimiter("\n\nname;type;x,y\n") == ";"
+    assert sniff_delimiter("name\n") == ","
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-32"])
+def test_unicode_encodings(tmp_path: Path, encoding: str) -> None:
+    path = write_csv(tmp_path / "a.csv", "name,type\nQualität ✓,text\n", encoding=encoding)
+    reader = open_reader(path)
+    assert [row.cells for row in reader] == [{"name": "Qualität ✓", "type": "text"}]
+    assert reader.warnings == []
+
+
+def test_cp1252_falls_back_with_a_warning(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "name,type\nCafé “quoted”,text\n", encoding="cp1252")
+    reader = open_reader(path)
+    assert [row.cells["name"] for row in reader] == ["Café “quoted”"]
+    [warning] = reader.warnings
+    assert "cp1252" in warning.message and warning.severity == "warning"
+
+
+def test_trailing_empty_columns_and_short_rows(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "name,type,,\nA,text,,\nB\n")
+    reader = open_reader(path)
+    assert [row.cells for row in reader] == [
+        {"name": "A", "type": "text"},
+        {"name": "B", "type": ""},
+    ]
+    assert reader.headers == {None: ["name", "type"]}
+
+
+def test_stray_cells_beyond_the_header_warn_once(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "name,type\nA,text,oops\nB,text,again\n")
+    reader = open_reader(path)
+    assert len(list(reader)) == 2
+    assert [w.row for w in reader.warnings] == [2]
+
+
+def test_large_file_streams_without_reading_ahead(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "name,type\n" + "A,text\n" * 50_000)
+    rows = read_rows(path)
+    first = next(rows)
+    assert first.row == 2
+    assert sum(1 for _ in rows) == 49_999
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a.csv", "csv"),
+        ("a.TSV", "tsv"),
+        ("a.txt", "txt"),
+        ("a.xlsx", "xlsx"),
+        ("a.xlsm", "xlsm"),
+        ("a.xls", "xls"),
+        ("a.ods", "ods"),
+        ("a.json", "json"),
+        ("a.jsonl", "jsonl"),
+    ],
+)
+def test_detect_format(name: str, expected: str) -> None:
+    assert detect_format(Path(name)) == expected
