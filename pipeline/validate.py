@@ -7,7 +7,7 @@ million-row file validates in constant memory apart from those keys.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -73,9 +73,6 @@ _MESSAGES = {
     "dict_type": "Expected an object.",
 }
 
-_INT_KEYS = frozenset({"min_length", "max_length", "no_of_stars"})
-_NUMBER_KEYS = frozenset({"min", "max", "step_size"})
-_BOOL_KEYS = frozenset({"multi_choice", "auto_annotate"})
 _SETTINGS_KEYS = frozenset(key for keys in SETTINGS_KEYS.values() for key in keys)
 
 
@@ -136,9 +133,16 @@ class _RowChecker:
     def __init__(self, columns: ColumnMap) -> None:
         self.columns = columns.columns
         self.sheet = columns.sheet
-        self.flat_settings = [
-            (key, header) for key, header in self.columns.items() if key in _SETTINGS_KEYS
-        ]
+        flat = [(key, header) for key, header in self.columns.items() if key in _SETTINGS_KEYS]
+        # Per type: the flat columns it reads (with their parser) and the ones that must
+        # stay empty, so the per-row loop does no set lookups.
+        self.flat_by_kind = {
+            kind: (
+                [(key, header, _PARSERS[key]) for key, header in flat if key in keys],
+                [(key, header) for key, header in flat if key not in keys],
+            )
+            for kind, keys in SETTINGS_KEYS.items()
+        }
 
     def check(self, raw: RawRow) -> CheckedRow:
         problems: list[Problem] = []
@@ -223,26 +227,31 @@ class _RowChecker:
             except CellError as error:
                 problem("settings", error.message, error.hint)
                 failed.add("settings")
-        allowed = SETTINGS_KEYS[kind]
-        for key, header in self.flat_settings:
-            text = cells.get(header, "")
-            if not text.strip():
-                continue
-            # A filled flat column overrides the same key of the settings JSON.
-            from_json.discard(key)
-            settings.pop(key, None)
-            if key not in allowed:
+        readable, foreign = self.flat_by_kind[kind]
+        for key, header in foreign:
+            cell = cells.get(header)
+            if cell and not cell.isspace():
+                # The flat cell overrides the JSON; do not report the key a second time.
+                settings.pop(key, None)
+                from_json.discard(key)
                 owners = ", ".join(t for t in LABEL_TYPES if key in SETTINGS_KEYS[t])
                 problem(
                     key,
                     f"{key} is not a setting of a {kind} label",
                     f"clear this cell, or change type to {owners}",
                 )
+        for key, header, parse in readable:
+            cell = cells.get(header)
+            if not cell or cell.isspace():
                 continue
+            if settings:
+                # A filled flat column overrides the same key of the settings JSON.
+                from_json.discard(key)
             try:
-                settings[key] = _parse_setting(key, text)
+                settings[key] = parse(cell)
             except CellError as error:
                 problem(key, error.message, error.hint)
+                settings.pop(key, None)
                 failed.add(key)
         return settings, failed
 
@@ -279,21 +288,31 @@ class _RowChecker:
             )
 
 
-def _parse_setting(key: str, text: str) -> Any:
-    if key in _INT_KEYS:
-        return parse_int(text)
-    if key in _NUMBER_KEYS:
-        return parse_number(text)
-    if key in _BOOL_KEYS:
-        return parse_bool(text)
-    if key == "options":
-        return parse_options(text)
+def _choice(text: str) -> str:
+    return text.strip().lower()
+
+
+def _strategy(text: str) -> str:
     text = text.strip()
-    if key == "display_type":
-        return text.lower()
-    if key == "strategy":
-        return "Rag" if text.lower() == "rag" else text
-    return text
+    return "Rag" if text.lower() == "rag" else text
+
+
+# One parser per flat settings column, picked once per sheet rather than per cell.
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "min_length": parse_int,
+    "max_length": parse_int,
+    "no_of_stars": parse_int,
+    "min": parse_number,
+    "max": parse_number,
+    "step_size": parse_number,
+    "multi_choice": parse_bool,
+    "auto_annotate": parse_bool,
+    "options": parse_options,
+    "display_type": _choice,
+    "strategy": _strategy,
+    "placeholder": str.strip,
+    "rule_prompt": str.strip,
+}
 
 
 def _describe(item: Any, key: str, kind: LabelType) -> tuple[str, str]:

@@ -156,3 +156,13 @@ def test_validation_result_to_dict(tmp_path: Path) -> None:
     data = validate_file(path).to_dict()
     assert data["rows_read"] == 1 and data["invalid"] == 1
     assert data["problems"][0]["message"] == "This field may not be blank."
+
+
+def test_foreign_flat_cell_is_reported_once_on_its_own_column(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "in.csv", 'name,type,no_of_stars,settings\nA,numeric,3,"{""noOfStars"": 4}"\n'
+    )
+    [checked] = check_rows(path)
+    assert [(p.column, p.value, p.message) for p in checked.problems] == [
+        ("no_of_stars", "3", "no_of_stars is not a setting of a numeric label")
+    ]

@@ -90,6 +90,7 @@ def _data_rows(
 ) -> Iterator[RawRow]:
     width = len(headers)
     named = [(index, header) for index, header in enumerate(headers) if header]
+    all_named = len(named) == width
     warned_extra = False
     for number, cells in records:
         if is_blank(cells):
@@ -102,12 +103,10 @@ def _data_rows(
                 sheet=sheet,
                 row=number,
             )
-        short = len(cells) < width
-        yield RawRow(
-            number,
-            sheet,
-            {
-                header: (cells[index] if not short or index < len(cells) else "")
-                for index, header in named
-            },
-        )
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        if all_named:
+            # The common case: zip stops at the header's width and runs in C.
+            yield RawRow(number, sheet, dict(zip(headers, cells, strict=False)))
+        else:
+            yield RawRow(number, sheet, {header: cells[index] for index, header in named})
