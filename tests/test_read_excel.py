@@ -10,7 +10,7 @@ import xlsxwriter
 
 from pipeline.read import open_reader, read_rows
 from pipeline.read.excel import cell_text
-from tests.sheets import write_xlsx
+from tests.sheets import write_ods, write_xlsx
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,23 @@ def test_merged_cells_warn_and_read_blank(tmp_path: Path) -> None:
     assert [r.cells["type"] for r in reader] == ["text", ""]
     [warning] = reader.warnings
     assert warning.message.startswith("merged cells B2:B3")
+
+
+def test_opendocument_spreadsheet(tmp_path: Path) -> None:
+    path = write_ods(
+        tmp_path / "a.ods",
+        {
+            "Notes": [["Read me"]],
+            "Labels": [
+                ["name", "type", "no_of_stars", "allow_notes"],
+                ["Stars", "star", 4.0, True],
+            ],
+        },
+    )
+    reader = open_reader(path)
+    assert reader.format == "ods"
+    [row] = [r for r in reader if r.sheet == "Labels"]
+    assert (row.row, row.cells) == (
+        2,
+        {"name": "Stars", "type": "star", "no_of_stars": "4", "allow_notes": "TRUE"},
+    )
