@@ -60,7 +60,8 @@ def parse_int(text: str) -> int:
     try:
         value = parse_number(text)
     except CellError as error:
-        raise CellError(error.message.replace("number", "integer"), error.hint) from None
+        hint = "type a whole number such as 5" if "plain number" in error.hint else error.hint
+        raise CellError(error.message.replace("number", "integer"), hint) from None
     if isinstance(value, float):
         raise CellError("A valid integer is required.", f"use a whole number, e.g. {round(value)}")
     return value
