@@ -165,9 +165,15 @@ class LabelsClient:
             "Accept": "application/json",
         }
         self._concurrency = concurrency
-        # Every field is set: a ClientTimeout built by hand starts from all-None.
+        # Every field is set: a ClientTimeout built by hand starts from all-None. No
+        # sock_read: `total` already bounds the read, and a read timer is re-armed on
+        # every chunk received, which costs CPU on each answer for nothing.
         self._timeout = aiohttp.ClientTimeout(
-            total=timeout, connect=timeout, sock_connect=timeout, sock_read=timeout
+            total=timeout,
+            connect=timeout,
+            sock_connect=timeout,
+            sock_read=None,
+            ceil_threshold=5,
         )
         self._session: aiohttp.ClientSession | None = None
 
@@ -217,11 +223,12 @@ class LabelsClient:
                 retry_after = resp.headers.get("Retry-After")
         except (aiohttp.ClientError, TimeoutError) as exc:
             return _failure(exc)
-        text = raw.decode("utf-8", errors="replace")
         try:
-            parsed: Any = json.loads(text) if text else None
+            parsed: Any = json.loads(raw) if raw else None
         except ValueError:
             parsed = None
+        # The text is needed only to describe an answer that is not the JSON envelope.
+        text = "" if isinstance(parsed, dict) else raw.decode("utf-8", errors="replace")
         return classify(status, parsed, text, retry_after)
 
     async def create(self, payload: dict[str, Any]) -> Answer:

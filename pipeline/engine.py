@@ -10,6 +10,7 @@ error budget, a signal) go through `Stop`, which every worker checks before each
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -82,6 +83,15 @@ class EngineStats:
     retries: int = 0
     failed: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    # When the first request left and the last answer came back: the sending time.
+    first_sent: float | None = None
+    last_answer: float | None = None
+
+    @property
+    def sending_s(self) -> float:
+        if self.first_sent is None or self.last_answer is None:
+            return 0.0
+        return self.last_answer - self.first_sent
 
 
 Finished = Callable[[Job, RowOutcome], None]
@@ -184,8 +194,12 @@ class Engine:
             if self._stop.requested:
                 return Attempted(None, attempts, reached)
             attempts += 1
-            self.stats.requests += 1
+            stats = self.stats
+            stats.requests += 1
+            if stats.first_sent is None:
+                stats.first_sent = time.monotonic()
             answer = await send()
+            stats.last_answer = time.monotonic()
             if answer.kind not in ("transient", "ambiguous"):
                 return Attempted(answer, attempts, reached)
             # A 5xx may come after the server acted; only a 429 or a refused connection
@@ -209,7 +223,7 @@ class Engine:
         self._stop.request("fatal", f"{message}{hint}")
 
     async def _create(self, job: Job, outcome: RowOutcome) -> None:
-        done = await self._call(lambda: self._client.create(job.label.payload()))
+        done = await self._call(lambda: self._client.create(job.payload))
         outcome.attempts = done.attempts
         answer = done.answer
         if answer is None:
@@ -296,7 +310,7 @@ class Engine:
 
     async def _update(self, job: Job, outcome: RowOutcome, existing: Mapping[str, Any]) -> None:
         label_id = str(existing.get("id", ""))
-        changes = changes_for(job.label, existing)
+        changes = changes_for(job.payload, existing)
         if not changes:
             _settle(outcome, "existing", label_id)
             return

@@ -246,6 +246,7 @@ def _finish(
         report=str(report_path),
         failed_rows=str(failed_path) if written else None,
         dry_run=dry_run,
+        sending_s=engine.stats.sending_s,
         stopped=stop.reason,
         stop_message=message,
         top_errors=errors.most_common(TOP_ERRORS),

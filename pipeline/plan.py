@@ -67,6 +67,8 @@ class Job:
 
     index: int
     label: LabelSpec
+    # The POST body, built once: every attempt sends it and the fingerprint digests it.
+    payload: dict[str, Any]
     fingerprint: str
     action: Literal["create", "update"]
     existing: Mapping[str, Any] | None = None
@@ -91,9 +93,8 @@ def index_labels(labels: Sequence[Mapping[str, Any]]) -> dict[LabelKey, Mapping[
     return index
 
 
-def changes_for(label: LabelSpec, existing: Mapping[str, Any]) -> dict[str, Any]:
+def changes_for(payload: Mapping[str, Any], existing: Mapping[str, Any]) -> dict[str, Any]:
     """The PATCH body that makes `existing` match the row (empty when nothing differs)."""
-    payload = label.payload()
     return {
         field: payload[field]
         for field in UPDATABLE
@@ -154,7 +155,8 @@ def plan(
             outcome.status = "invalid"
             outcome.error = _problem_text(checked.problems)
             continue
-        digest = fingerprint(label.payload())
+        payload = label.payload()
+        digest = fingerprint(payload)
         done = journal.get((checked.raw.sheet, checked.raw.row))
         if done is not None and done.fingerprint == digest and done.status in DONE_STATUSES:
             outcome.status = cast(Status, done.status)
@@ -162,22 +164,19 @@ def plan(
             continue
         found = existing.get(label.key())
         if found is None:
-            jobs.append(Job(index, label, digest, "create"))
+            jobs.append(Job(index, label, payload, digest, "create"))
             continue
-        settle_existing(outcome, label, found, on_existing, jobs, index, digest)
+        settle_existing(
+            outcome, Job(index, label, payload, digest, "update", found), on_existing, jobs
+        )
     return outcomes, jobs
 
 
 def settle_existing(
-    outcome: RowOutcome,
-    label: LabelSpec,
-    found: Mapping[str, Any],
-    on_existing: OnExisting,
-    jobs: list[Job],
-    index: int,
-    digest: str,
+    outcome: RowOutcome, update: Job, on_existing: OnExisting, jobs: list[Job]
 ) -> None:
     """Apply `--on-existing` to a row whose label the server already has."""
+    found = update.existing or {}
     label_id = str(found.get("id")) if found.get("id") else None
     outcome.label_id = label_id
     if on_existing == "skip":
@@ -187,7 +186,7 @@ def settle_existing(
         outcome.error = (
             "a label with this name and type already exists (use --on-existing skip or update)"
         )
-    elif changes_for(label, found):
-        jobs.append(Job(index, label, digest, "update", found))
+    elif changes_for(update.payload, found):
+        jobs.append(update)
     else:
         outcome.status = "existing"

@@ -27,6 +27,7 @@ class ImportSummary:
     report: str
     failed_rows: str | None
     dry_run: bool = False
+    sending_s: float = 0.0
     stopped: StopReason | None = None
     stop_message: str = ""
     top_errors: list[tuple[str, int]] = field(default_factory=list)
@@ -47,6 +48,7 @@ class ImportSummary:
             "requests": self.requests,
             "retries": self.retries,
             "elapsed_s": round(self.elapsed_s, 3),
+            "sending_s": round(self.sending_s, 3),
             "report": self.report,
             "failed_rows": self.failed_rows,
             "dry_run": self.dry_run,

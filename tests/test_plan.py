@@ -77,7 +77,7 @@ def test_on_existing_fail_and_update() -> None:
     assert unchanged[0].status == "existing" and no_jobs == []
     assert update_jobs[0].action == "update"
     assert changed.label is not None
-    assert changes_for(changed.label, SERVER[0]) == {"description": "new"}
+    assert changes_for(changed.label.payload(), SERVER[0]) == {"description": "new"}
 
 
 def test_resume_skips_rows_done_with_the_same_payload_only() -> None:
