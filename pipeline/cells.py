@@ -1,10 +1,13 @@
 """Turn cell text as typed into typed values, with messages a spreadsheet user understands.
 
 Each parser raises `CellError(message, hint)`; the validator attaches row and column.
+The scalar parsers are cached: a sheet repeats the same few values ("true", "0", "10")
+on every row, and a cache hit costs a fraction of a parse.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -24,6 +27,7 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PAIR = re.compile(r"^(?P<label>.*?)\s*[=:]\s*(?P<value>[^=:]*)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_bool(text: str) -> bool:
     """true/false, yes/no, y/n, 1/0, on/off, x/blank, in any case; Excel's TRUE/FALSE."""
     key = text.strip().lower()
@@ -34,6 +38,7 @@ def parse_bool(text: str) -> bool:
     raise CellError("Must be a valid boolean.", "use true or false (yes/no, 1/0 also work)")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_number(text: str) -> int | float:
     """An integer or decimal; whole numbers come back as int so payloads read `5`, not `5.0`."""
     raw = text.strip()
@@ -55,6 +60,7 @@ def parse_number(text: str) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_int(text: str) -> int:
     """An integer; `5.0` is accepted because Excel often stores whole numbers that way."""
     try:

@@ -7,6 +7,7 @@ omits are filled with the defaults the platform's UI uses (see api-contract.md).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import uuid
@@ -34,6 +35,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def slug(label: str) -> str:
     """The option value derived from its label when the sheet gives only labels."""
     ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()

@@ -416,9 +416,9 @@ class FileCheck:
     def _check_duplicate(self, checked: CheckedRow, columns: ColumnMap) -> CheckedRow:
         label = checked.label
         assert label is not None
-        name, _, project = label.key()
-        key = f"{project or ''}\x00{name}"
-        kind_index = LABEL_TYPES.index(label.type)
+        # The name is already trimmed; key() would trim it again on every row.
+        key = f"{label.project or ''}\x00{label.name.casefold()}"
+        kind_index = _KIND_INDEX[label.type]
         here = _pack(checked.raw.row, len(self._sheet_names) - 1, kind_index)
         first = self._first.get(key)
         if first is None:
@@ -456,6 +456,9 @@ class FileCheck:
         )
         label = checked.label if warning else None
         return replace(checked, label=label, problems=[*checked.problems, found])
+
+
+_KIND_INDEX = {kind: index for index, kind in enumerate(LABEL_TYPES)}
 
 
 def _pack(row: int, sheet_index: int, kind_index: int) -> int:
