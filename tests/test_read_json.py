@@ -58,3 +58,17 @@ def test_jsonl_rows_are_line_numbers(tmp_path: Path) -> None:
     rows = list(read_rows(path))
     assert [r.row for r in rows] == [1, 3]
     assert rows[1].cells["options"] == '["x", "y"]'
+
+
+def test_legacy_encoded_json_falls_back_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_bytes('[{"name": "Café", "type": "text"}]'.encode("cp1252"))
+    reader = open_reader(path)
+    assert [r.cells["name"] for r in reader] == ["Café"]
+    assert "cp1252" in reader.warnings[0].message
+
+
+def test_utf16_json(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('[{"name": "Qualität", "type": "text"}]', encoding="utf-16")
+    assert [r.cells["name"] for r in read_rows(path)] == ["Qualität"]

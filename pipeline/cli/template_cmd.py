@@ -25,4 +25,7 @@ def template(
     except OSError as error:
         typer.echo(f"label-import template: cannot write {out}: {error.strerror}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    except Exception as error:  # a bug must still end in one line, never a traceback
+        typer.echo(f"label-import template: cannot write {out} ({error!r})", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
     typer.echo(f"wrote {out}: fill it in, then run: label-import validate {out}")

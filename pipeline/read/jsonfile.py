@@ -49,7 +49,12 @@ class JsonReader(Reader):
         yield Sheet(None, list(headers), rows)
 
     def _text(self) -> str:
-        encoding, _ = sniff_encoding(self.path)
+        encoding, fell_back = sniff_encoding(self.path)
+        if fell_back:
+            self.warn(
+                "the file is not UTF-8; read it as Windows-1252 (cp1252)",
+                "check accented characters, or save the file as UTF-8",
+            )
         return self.path.read_text(encoding=encoding, errors="replace")
 
     def _records(self) -> list[tuple[int, dict[str, Any]]]:
