@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any, Literal
 
 import anyio
-from anyio.abc import ObjectReceiveStream, ObjectSendStream
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from pipeline.client import Answer, LabelsClient, page_labels
 from pipeline.labels import LabelSpec
@@ -149,21 +149,26 @@ class Engine:
             receive.close()
             group.start_soon(self._produce, send, jobs)
 
-    async def _produce(self, send: ObjectSendStream[Job], jobs: Sequence[Job]) -> None:
+    async def _produce(self, send: MemoryObjectSendStream[Job], jobs: Sequence[Job]) -> None:
         async with send:
             for job in jobs:
                 if self._stop.requested:
                     return
-                await send.send(job)
+                # The awaiting form costs a scheduler checkpoint per job; only wait when
+                # the buffer is full.
+                try:
+                    send.send_nowait(job)
+                except anyio.WouldBlock:
+                    await send.send(job)
 
     async def _worker(
         self,
-        receive: ObjectReceiveStream[Job],
+        receive: MemoryObjectReceiveStream[Job],
         outcomes: Sequence[RowOutcome],
         finished: Finished,
     ) -> None:
         async with receive:
-            async for job in receive:
+            while (job := await _next_job(receive)) is not None:
                 if self._stop.requested:
                     continue
                 outcome = outcomes[job.index]
@@ -329,6 +334,19 @@ class Engine:
             if answer.kind in ("transient", "ambiguous"):
                 message = _gave_up(done.attempts, message)
             _settle(outcome, "failed", label_id, f"update failed: {message}")
+
+
+async def _next_job(receive: MemoryObjectReceiveStream[Job]) -> Job | None:
+    """The next job, or None once the producer is done; waits only on an empty buffer."""
+    try:
+        return receive.receive_nowait()
+    except anyio.WouldBlock:
+        try:
+            return await receive.receive()
+        except anyio.EndOfStream:
+            return None
+    except anyio.EndOfStream:
+        return None
 
 
 def _settle(
