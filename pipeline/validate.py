@@ -132,7 +132,6 @@ class _RowChecker:
 
     def __init__(self, columns: ColumnMap) -> None:
         self.columns = columns.columns
-        self.sheet = columns.sheet
         flat = [(key, header) for key, header in self.columns.items() if key in _SETTINGS_KEYS]
         # Per type: the flat columns it reads (with their parser) and the ones that must
         # stay empty, so the per-row loop does no set lookups.

@@ -29,8 +29,8 @@ class Reader(ABC):
     sheet: str | None = None
     warnings: list[Problem] = field(default_factory=list)
     headers: dict[str | None, list[str]] = field(default_factory=dict)
-
-    format: str = "csv"
+    # One of pipeline.read.FORMATS; set by open_reader from the file name.
+    format: str = ""
 
     @abstractmethod
     def _sheets(self) -> Iterator[Sheet]: ...

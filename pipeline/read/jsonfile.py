@@ -31,8 +31,6 @@ def value_text(value: Any) -> str:
 
 @dataclass
 class JsonReader(Reader):
-    format: str = "json"
-
     def _sheets(self) -> Iterator[Sheet]:
         if self.sheet is not None:
             raise InputError(f"{self.path.name}: --sheet applies only to workbooks")
