@@ -102,6 +102,22 @@ async def test_usage_errors_exit_2_with_one_line(
     assert "Traceback" not in err
 
 
+async def test_keys_are_read_from_a_dotenv_file(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await our_sandbox(sandbox_factory)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 3)
+    (tmp_path / ".env").write_text(f"FI_API_KEY={KEY}\nFI_SECRET_KEY={SECRET}\n")
+    env = {k: v for k, v in cli_env().items() if not k.startswith("FI_")}
+
+    code, out, _ = await run_cli(
+        str(source), "--base-url", box.url, "--json", cwd=tmp_path, env=env
+    )
+
+    assert (code, json.loads(out)["created"]) == (0, 3)
+
+
 async def test_bad_credentials_exit_3_before_sending_any_row(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
@@ -133,8 +149,9 @@ async def wait_for_lines(path: Path, count: int, process: Process) -> None:
             await anyio.sleep(0.01)
 
 
-async def test_sigint_finishes_in_flight_requests_and_writes_the_report(
-    sandbox_factory: SandboxFactory, tmp_path: Path
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+async def test_a_signal_finishes_in_flight_requests_and_writes_the_report(
+    sandbox_factory: SandboxFactory, tmp_path: Path, signum: signal.Signals
 ) -> None:
     box = await our_sandbox(sandbox_factory, latency_ms=40)
     source = tmp_path / "labels.csv"
@@ -153,7 +170,7 @@ async def test_sigint_finishes_in_flight_requests_and_writes_the_report(
 
     async with await anyio.open_process(argv, cwd=tmp_path, env=cli_env()) as process:
         await wait_for_lines(tmp_path / "labels.report.journal.jsonl", 10, process)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         with anyio.fail_after(10):
             code = await process.wait()
         assert process.stdout is not None

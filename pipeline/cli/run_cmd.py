@@ -52,7 +52,11 @@ def run(
         None, help="Report file (.csv, .xlsx, .json, .jsonl). Default ./<input stem>.report.csv"
     ),
     concurrency: int = typer.Option(8, min=1, max=256, help="Requests in flight at once."),
-    rate: float = typer.Option(10.0, min=0.0, help="Requests per second at most (0 = unlimited)."),
+    rate: float = typer.Option(
+        10.0,
+        min=0.0,
+        help="Requests per second at most; slows down on 429 (0 = unlimited, no slow-down).",
+    ),
     max_retries: int = typer.Option(
         6, min=0, help="Retries per request on 429, 5xx and network faults."
     ),
