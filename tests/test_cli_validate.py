@@ -97,3 +97,9 @@ def test_runs_as_a_module_with_exit_codes() -> None:
     assert (ok.returncode, bad.returncode) == (0, 2)
     assert bad.stderr.strip().endswith("nope.csv: no such file")
     assert "Traceback" not in bad.stderr
+
+
+def test_sheet_option_on_a_csv_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["validate", str(SAMPLES / "labels.csv"), "--sheet", "X"])
+    assert result.exit_code == 2
+    assert result.stderr == "label-import validate: labels.csv: --sheet applies only to workbooks\n"

@@ -18,7 +18,7 @@ MAX_CELL = 16 * 1024 * 1024
 csv.field_size_limit(MAX_CELL)
 
 DELIMITERS = (",", ";", "\t", "|")
-_SCAN_CHUNK = 1 << 20
+_SCAN_CHUNK = 1 << 18
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
