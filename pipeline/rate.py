@@ -10,7 +10,9 @@ wake-up chain). The current rate and a pause can be changed at any moment.
 
 from __future__ import annotations
 
+import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 import anyio
@@ -54,6 +56,8 @@ class RateGate:
         self._last_cut = float("-inf")
         self._last_grow = 0.0
         self.throttled = 0
+        # When the last `ceiling` requests left: the hard one-second bound below.
+        self._recent: deque[float] = deque(maxlen=max(1, math.ceil(rate)))
 
     async def acquire(self) -> None:
         """Return when the caller may send one request."""
@@ -69,11 +73,30 @@ class RateGate:
             self._regrow(now)
             slot = max(now, self._next)
             self._next = slot + 1.0 / self.rate
-            if slot <= now:
+            if slot > now:
+                await self._wait(slot - now)
+            if not await self._window_has_room():
                 return
-            await self._wait(slot - now)
             if self._paused_until <= self._clock():
+                self._recent.append(self._clock())
                 return
+
+    async def _window_has_room(self) -> bool:
+        """Wait until fewer than `ceiling` requests left in the last second.
+
+        Slots alone bound every window only if each caller wakes on time; an event loop
+        stalled by a busy CPU wakes several at once. This sliding log keeps the bound
+        whatever the scheduler does. False when the run is stopping.
+        """
+        recent = self._recent
+        while len(recent) == recent.maxlen:
+            wait = recent[0] + 1.0 - self._clock()
+            if wait <= 0:
+                return True
+            await self._wait(wait)
+            if self._stopping():
+                return False
+        return True
 
     def pause(self, seconds: float) -> None:
         """Hold every caller for `seconds` (a `Retry-After` applies to the whole pool)."""
