@@ -102,6 +102,20 @@ async def test_usage_errors_exit_2_with_one_line(
     assert "Traceback" not in err
 
 
+async def test_an_unwritable_report_exits_3_with_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 2)
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+
+    code, out, err = await run_cli(
+        str(source), "--sandbox", "--report", "blocker/out.csv", cwd=tmp_path
+    )
+
+    assert (code, out) == (3, "")
+    assert "blocker" in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
 async def test_keys_are_read_from_a_dotenv_file(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:

@@ -35,6 +35,24 @@ async def _run(start: Callable[..., Awaitable[ImportSummary]], sandbox: bool) ->
         return await start(base_url=box.url, api_key=box.api_key, secret_key=box.secret_key)
 
 
+def _innermost(exc: BaseException) -> BaseException:
+    """The first real error inside the exception groups anyio task groups raise."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def _explain(exc: BaseException) -> tuple[str, int]:
+    """One line and an exit code for an error that ended the run: never a traceback."""
+    if isinstance(exc, (InputError, UsageError)):
+        return str(exc), EXIT_USAGE
+    if isinstance(exc, OSError):
+        # Disk full, permission denied on the report or journal: the run cannot go on.
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}", EXIT_FATAL
+    return f"unexpected error ({type(exc).__name__}: {exc}); please report it", EXIT_FATAL
+
+
 @app.command(
     epilog=(
         "Exit codes: 0 every row created, existing or updated; 1 some rows invalid or failed; "
@@ -107,16 +125,13 @@ def run(
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         summary = anyio.run(_run, start, sandbox)
-    except (InputError, UsageError) as exc:
-        err.print(f"label-import: {exc}", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
         err.print("label-import: interrupted before any row was sent", markup=False)
         raise typer.Exit(EXIT_FATAL) from None
-    except OSError as exc:
-        # Disk full, permission denied on the report: the run cannot be trusted.
-        err.print(f"label-import: {exc.strerror or exc}: {exc.filename or ''}", markup=False)
-        raise typer.Exit(EXIT_FATAL) from None
+    except Exception as exc:
+        message, code = _explain(_innermost(exc))
+        err.print(f"label-import: {message}", markup=False)
+        raise typer.Exit(code) from None
     if json_output:
         sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
     else:
