@@ -84,10 +84,10 @@ def run(
         help="A label with the same name and type exists: skip, update or fail.",
     ),
     resume: bool = typer.Option(
-        False, help="Skip rows the journal of an earlier run says are done."
+        False, "--resume", help="Skip rows the journal of an earlier run says are done."
     ),
     dry_run: bool = typer.Option(
-        False, help="Validate and plan (lists existing labels); create nothing."
+        False, "--dry-run", help="Validate and plan (lists existing labels); create nothing."
     ),
     max_failures: str | None = typer.Option(
         None, help="Stop (exit 3) after N failed rows, or P% of the rows to send."
@@ -97,9 +97,11 @@ def run(
     base_url: str | None = typer.Option(
         None, help="API base URL (default FI_BASE_URL or https://api.futureagi.com)."
     ),
-    insecure: bool = typer.Option(False, help="Allow plain http:// to a host other than loopback."),
+    insecure: bool = typer.Option(
+        False, "--insecure", help="Allow plain http:// to a host other than loopback."
+    ),
     sandbox: bool = typer.Option(
-        False, help="Import into a local in-process sandbox with demo keys."
+        False, "--sandbox", help="Import into a local in-process sandbox with demo keys."
     ),
 ) -> None:
     """Create every valid row's label exactly once and report on every row."""
