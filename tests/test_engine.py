@@ -266,3 +266,20 @@ def _size(path: Path) -> int:
 
 def _line_count(path: Path) -> int:
     return path.read_bytes().count(b"\n")
+
+
+async def test_a_real_rate_limit_slows_the_pool_instead_of_hammering_it(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await sandbox_factory(rate_limit=20)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 70)
+    # Real Retry-After pauses here: the point is how the pool behaves against the limit.
+    policy = RetryPolicy(max_retries=6, base=0.01, cap=0.1)
+
+    summary = await run_import(source, box, rate=60, concurrency=4, retry_policy=policy)
+
+    stats = await box.stats()
+    throttled = stats["by_status"].get("429", 0)
+    assert summary.created == 70 and summary.failed == 0
+    assert 0 < throttled <= 0.15 * stats["requests"]
