@@ -22,6 +22,7 @@ from pipeline.cells import (
     parse_number,
     parse_options,
 )
+from pipeline.inputs import open_input
 from pipeline.labels import (
     LABEL_TYPES,
     SETTINGS_DEFAULTS,
@@ -31,7 +32,7 @@ from pipeline.labels import (
     ui_cap_warnings,
 )
 from pipeline.mapping import ColumnMap, label_type, map_columns, snake_case, suggest
-from pipeline.read import Reader, open_reader
+from pipeline.read import Reader
 from pipeline.rows import InputError, Problem, RawRow
 
 HINTS = {
@@ -96,6 +97,11 @@ class CheckedRow:
     def valid(self) -> bool:
         return self.label is not None and all(p.severity != "error" for p in self.problems)
 
+    @property
+    def skipped(self) -> str | None:
+        """Why the row is left out on purpose (an archived or unconvertible record)."""
+        return self.raw.skip
+
 
 @dataclass(frozen=True)
 class ValidationResult:
@@ -109,6 +115,8 @@ class ValidationResult:
     warnings: int
     problems: list[Problem]
     file_warnings: list[Problem] = field(default_factory=list)
+    # Records of another tool's export left out on purpose (archived, no equivalent).
+    skipped: int = 0
 
     @property
     def ok(self) -> bool:
@@ -121,6 +129,7 @@ class ValidationResult:
             "rows_read": self.rows_read,
             "valid": self.valid,
             "invalid": self.invalid,
+            "skipped": self.skipped,
             "warnings": self.warnings,
             "file_warnings": [asdict(problem) for problem in self.file_warnings],
             "problems": [asdict(problem) for problem in self.problems],
@@ -338,9 +347,18 @@ class FileCheck:
     """Check every row of a file as it streams by. Iterate it for `CheckedRow`s in input
     order; `format`, `headers` and `warnings` (file-level) are available as reading goes."""
 
-    def __init__(self, path: Path, *, sheet: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        sheet: str | None = None,
+        source: str | None = None,
+        include_archived: bool = False,
+    ) -> None:
         self.path = Path(path)
-        self.reader: Reader = open_reader(self.path, sheet=sheet)
+        self.reader: Reader = open_input(
+            self.path, sheet=sheet, source=source, include_archived=include_archived
+        )
         self.column_maps: dict[str | None, ColumnMap] = {}
         self._warnings: list[Problem] = []
         self._sheet_names: list[str | None] = []
@@ -375,7 +393,12 @@ class FileCheck:
             checker = _RowChecker(columns)
             for raw in sheet.rows:
                 rows += 1
+                if raw.skip is not None:
+                    yield _skipped(raw)
+                    continue
                 checked = checker.check(raw)
+                if raw.notes:
+                    checked = _with_notes(checked)
                 if checked.label is not None:
                     checked = self._check_duplicate(checked, columns)
                 yield checked
@@ -457,6 +480,19 @@ class FileCheck:
         return replace(checked, label=label, problems=[*checked.problems, found])
 
 
+def _skipped(raw: RawRow) -> CheckedRow:
+    """A record left out on purpose still gets a line saying why."""
+    why = Problem(raw.row, raw.sheet, None, None, f"skipped: {raw.skip}", "", "warning")
+    return CheckedRow(raw, None, [*raw.notes, why])
+
+
+def _with_notes(checked: CheckedRow) -> CheckedRow:
+    """Put what a migration reader found first; an error there makes the row invalid."""
+    notes = list(checked.raw.notes)
+    label = None if any(note.severity == "error" for note in notes) else checked.label
+    return replace(checked, label=label, problems=[*notes, *checked.problems])
+
+
 _KIND_INDEX = {kind: index for index, kind in enumerate(LABEL_TYPES)}
 
 
@@ -468,19 +504,36 @@ def _unpack(packed: int) -> tuple[int, int, int]:
     return packed >> 19, (packed >> 3) & 0xFFFF, packed & 7
 
 
-def check_rows(path: Path, *, sheet: str | None = None) -> Iterator[CheckedRow]:
+def check_rows(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    source: str | None = None,
+    include_archived: bool = False,
+) -> Iterator[CheckedRow]:
     """Every input row in input order, checked, with in-file duplicates marked invalid."""
-    return iter(FileCheck(path, sheet=sheet))
+    return iter(FileCheck(path, sheet=sheet, source=source, include_archived=include_archived))
 
 
-def validate_file(path: Path, *, sheet: str | None = None) -> ValidationResult:
-    """Check a whole file without sending anything. Raises InputError if it is unusable."""
-    check = FileCheck(path, sheet=sheet)
-    rows = valid = warnings = 0
+def validate_file(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    source: str | None = None,
+    include_archived: bool = False,
+) -> ValidationResult:
+    """Check a whole file without sending anything. Raises InputError if it is unusable.
+
+    `source` names the tool whose export the file is (see `pipeline.migrate.SOURCES`);
+    without it, a JSON or XML export of a known shape is recognised by itself.
+    """
+    check = FileCheck(path, sheet=sheet, source=source, include_archived=include_archived)
+    rows = valid = warnings = skipped = 0
     problems: list[Problem] = []
     for checked in check:
         rows += 1
         valid += checked.valid
+        skipped += checked.skipped is not None
         for found in checked.problems:
             warnings += found.severity == "warning"
             problems.append(found)
@@ -490,7 +543,8 @@ def validate_file(path: Path, *, sheet: str | None = None) -> ValidationResult:
         format=check.format,
         rows_read=rows,
         valid=valid,
-        invalid=rows - valid,
+        invalid=rows - valid - skipped,
+        skipped=skipped,
         warnings=warnings + len(file_warnings),
         problems=problems,
         file_warnings=file_warnings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -357,20 +358,23 @@ def test_missing_name_or_kind_is_a_row_error(tmp_path: Path) -> None:
     ],
 )
 def test_wrong_shape_names_the_source(tmp_path: Path, source: str, doc: Any, expected: str) -> None:
-    with pytest.raises(InputError, match=expected.replace("?", r"\?")):
+    with pytest.raises(InputError, match=re.escape(expected)):
         migrate(tmp_path, doc, source)
 
 
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        ("{not json", "not valid JSON (line 1, column 2"),
+        (
+            "{not json",
+            "not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)",
+        ),
         ('{"mystery": [1, 2]}', "cannot tell which tool this export is from: give --from"),
         ("[]", "cannot tell which tool"),
     ],
 )
 def test_unusable_files(tmp_path: Path, content: str, words: str) -> None:
-    with pytest.raises(InputError, match=words.replace("(", r"\(")):
+    with pytest.raises(InputError, match=re.escape(words)):
         migrate(tmp_path, content)
 
 

@@ -25,7 +25,7 @@ CASES = [
     ("png_renamed.csv", 2, "this is a PNG image, not a .csv text file"),
     ("workbook_renamed.csv", 2, "this is a zip archive (an .xlsx or .ods workbook?)"),
     ("text_renamed.xlsx", 2, "cannot be read as an Excel or OpenDocument workbook"),
-    ("unsupported.xml", 2, "unsupported file type '.xml'"),
+    ("unsupported.xml", 2, "not a Label Studio labeling config (the only XML we read)"),
     ("duplicate_headers.csv", 2, "column 'name' appears twice in the header (row 1)"),
     ("alias_collision.csv", 2, "columns 'label' and 'name' both mean 'name'"),
     ("no_type_column.csv", 2, "no type column (found: name, description)"),

@@ -24,13 +24,24 @@ def validate(
         Path, typer.Argument(help="CSV, TSV, TXT, XLSX, XLSM, XLS, ODS, JSON or JSONL.")
     ],
     sheet: Annotated[str | None, typer.Option(help="Read only this sheet of a workbook.")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Read INPUT as this tool's export (see `label-import sources`); "
+            "a JSON or XML export of a known shape is recognised without it.",
+        ),
+    ] = None,
+    include_archived: Annotated[
+        bool, typer.Option("--include-archived", help="Import archived records of an export too.")
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the result as one JSON document on stdout.")
     ] = False,
 ) -> None:
     """Check every row of INPUT offline. Exit 0 all valid, 1 rows invalid, 2 file unusable."""
     try:
-        result = validate_file(input, sheet=sheet)
+        result = validate_file(input, sheet=sheet, source=source, include_archived=include_archived)
     except InputError as error:
         typer.echo(f"label-import validate: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
@@ -48,7 +59,9 @@ def _print(result: ValidationResult) -> None:
     console = Console(highlight=False, soft_wrap=False)
     console.print(
         f"{result.path} ({result.format}): {result.rows_read} rows read, "
-        f"{result.valid} valid, {result.invalid} invalid, {result.warnings} warnings",
+        f"{result.valid} valid, {result.invalid} invalid, "
+        + (f"{result.skipped} skipped, " if result.skipped else "")
+        + f"{result.warnings} warnings",
         soft_wrap=True,  # one line, so scripts can grep it
     )
     problems = result.file_warnings + result.problems

@@ -14,7 +14,9 @@ from typing import Any
 
 from pipeline.migrate import argilla, braintrust, labelstudio, langfuse, langsmith, opik, phoenix
 from pipeline.migrate.source import Source
-from pipeline.rows import InputError, Problem, RawRow
+from pipeline.read.detect import check_readable
+from pipeline.read.text import sniff_encoding
+from pipeline.rows import InputError, RawRow
 
 SOURCES: dict[str, Source] = {
     source.name: source
@@ -39,24 +41,21 @@ class Migration:
 
 
 def load(path: Path) -> Any:
-    """The export as JSON, or as text when it is XML (Label Studio keeps its config as XML)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text, so not a JSON or XML export") from None
+    """The export as JSON, or as text when it is XML (Label Studio keeps its config as XML).
+
+    Encoding and unusable-file checks are the spreadsheet readers' own, so a broken export
+    gets the same one-line message a broken JSON sheet would.
+    """
+    check_readable(path)
+    encoding, _ = sniff_encoding(path)
+    content = path.read_text(encoding=encoding, errors="replace").lstrip("\ufeff")
     if path.suffix.lower() == ".xml" or content.lstrip().startswith("<"):
         return content
     try:
         return json.loads(content)
-    except json.JSONDecodeError as exc:
+    except json.JSONDecodeError as error:
         raise InputError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            f"{path.name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from None
 
 
@@ -83,28 +82,44 @@ def read_migration(
             raise InputError(
                 f"{path}: cannot tell which tool this export is from: give --from ({names})"
             )
-        migration = Migration(chosen, detected=True)
+    elif source in SOURCES:
+        chosen = SOURCES[source]
     else:
-        if source not in SOURCES:
-            raise InputError(f"unknown source '{source}': use one of {', '.join(SOURCES)}")
-        migration = Migration(SOURCES[source], detected=False)
-    records = migration.source.records(doc)
-    if records is None:
-        raise InputError(f"{path}: {migration.source.expected}")
-    if not records:
-        raise InputError(f"{path}: the export holds no records")
-    for position, record in enumerate(records, start=1):
-        definition = migration.source.convert(record, position)
-        if definition.archived and include_archived:
-            definition.archived = False
-            definition.warn(
-                None,
-                f"archived in {migration.source.title}: imported because of --include-archived",
-            )
-        elif definition.archived:
-            migration.archived_skipped += 1
-        migration.rows.append(definition.to_row(migration.source.title))
+        raise InputError(f"unknown source '{source}': use one of {', '.join(SOURCES)}")
+    migration = migrate_document(path, doc, chosen, include_archived=include_archived)
+    migration.detected = source is None
     return migration
 
 
-__all__ = ["SOURCES", "Migration", "Problem", "Source", "read_migration"]
+def migrate_document(
+    path: Path, doc: Any, source: Source, *, include_archived: bool = False
+) -> Migration:
+    """Map a loaded export's records with `source`'s rules, one row per record."""
+    migration = Migration(source, detected=False)
+    records = source.records(doc)
+    if records is None:
+        raise InputError(f"{path}: {source.expected}")
+    if not records:
+        raise InputError(f"{path}: the export holds no records")
+    for position, record in enumerate(records, start=1):
+        definition = source.convert(record, position)
+        if definition.archived and include_archived:
+            definition.archived = False
+            definition.warn(
+                None, f"archived in {source.title}: imported because of --include-archived"
+            )
+        elif definition.archived:
+            migration.archived_skipped += 1
+        migration.rows.append(definition.to_row(source.title))
+    return migration
+
+
+__all__ = [
+    "SOURCES",
+    "Migration",
+    "Source",
+    "detect",
+    "load",
+    "migrate_document",
+    "read_migration",
+]

@@ -1,0 +1,66 @@
+"""Which reader an input needs: another tool's export (named, or recognised by its shape)
+or a spreadsheet reader chosen by the file's extension."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.migrate import SOURCES, detect, load, migrate_document
+from pipeline.migrate.reader import MigrationReader
+from pipeline.read import Reader, open_reader
+from pipeline.rows import InputError, Problem
+
+# Only these can hold another tool's export; spreadsheets are never sniffed for one.
+_EXPORT_SUFFIXES = (".json", ".xml")
+
+
+def open_input(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    source: str | None = None,
+    include_archived: bool = False,
+) -> Reader:
+    """The reader for `path`. With `source` the file must be that tool's export; without
+    it a JSON or XML file whose shape is unmistakably one tool's is read as that tool's."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if source is None and suffix not in _EXPORT_SUFFIXES:
+        return open_reader(path, sheet=sheet)
+    if source is not None and source not in SOURCES:
+        raise InputError(f"unknown source '{source}': use one of {', '.join(SOURCES)}")
+    doc = load(path)
+    chosen = SOURCES[source] if source is not None else detect(doc)
+    if chosen is None:
+        if suffix == ".xml":
+            raise InputError(
+                f"{path.name}: not a Label Studio labeling config (the only XML we read)"
+            )
+        return open_reader(path, sheet=sheet)
+    migration = migrate_document(path, doc, chosen, include_archived=include_archived)
+    reader = MigrationReader(path, format=suffix.lstrip("."), migration=migration)
+    if source is None:
+        reader.warnings.append(
+            Problem(
+                0,
+                None,
+                None,
+                None,
+                f"detected a {chosen.title} export",
+                f"use --from to read it as another source ({', '.join(SOURCES)})",
+                "warning",
+            )
+        )
+    if migration.archived_skipped:
+        reader.warnings.append(
+            Problem(
+                0,
+                None,
+                None,
+                None,
+                f"{migration.archived_skipped} archived record(s) skipped",
+                "use --include-archived to import them too",
+                "warning",
+            )
+        )
+    return reader

@@ -1,0 +1,105 @@
+"""Migrations through the commands a user runs: validate (and run) with or without --from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.migrate import SOURCES
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data" / "migrations"
+
+
+def sample(name: str) -> Path:
+    (path,) = [p for p in SAMPLES.iterdir() if p.name.startswith(name)]
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_every_sample_export_validates_with_from(name: str) -> None:
+    result = CliRunner().invoke(app, ["validate", str(sample(name)), "--from", name, "--json"])
+    assert result.exit_code == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert report["invalid"] == 0
+    assert report["skipped"] >= 1
+    assert report["valid"] + report["skipped"] == report["rows_read"] >= 8
+    skipped = [p for p in report["problems"] if p["message"].startswith("skipped: ")]
+    assert len(skipped) == report["skipped"]
+
+
+def test_a_detected_source_is_named() -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["validate", str(sample("langfuse")), "--json"])
+    assert result.exit_code == 0
+    messages = [w["message"] for w in json.loads(result.stdout)["file_warnings"]]
+    assert "detected a Langfuse score configs export" in messages
+    assert "1 archived record(s) skipped" in messages
+    summary = runner.invoke(app, ["validate", str(sample("langfuse"))]).stdout.splitlines()[0]
+    assert "8 valid, 0 invalid, 1 skipped" in summary
+
+
+def test_include_archived_brings_archived_records_in() -> None:
+    runner = CliRunner()
+    plain = json.loads(runner.invoke(app, ["validate", str(sample("opik")), "--json"]).stdout)
+    more = json.loads(
+        runner.invoke(app, ["validate", str(sample("opik")), "--json", "--include-archived"]).stdout
+    )
+    assert more["valid"] == plain["valid"] + 1 and more["skipped"] == plain["skipped"] - 1
+
+
+def test_wrong_shape_for_the_named_source_is_exit_2_with_what_was_expected(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner().invoke(app, ["validate", str(sample("braintrust")), "--from", "langfuse"])
+    assert result.exit_code == 2
+    assert (
+        "no 'data' array and not a list: is this a Langfuse score-config export?" in result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "words"),
+    [
+        ("<View><Choices name='a'", ".xml", "not well-formed XML"),
+        ('<!DOCTYPE x [<!ENTITY a "b">]><View/>', ".xml", "DTDs or entities"),
+        ("<html><body>hi</body></html>", ".xml", "not a Label Studio labeling config"),
+    ],
+)
+def test_unusable_xml_is_exit_2_one_line(
+    tmp_path: Path, content: str, suffix: str, words: str
+) -> None:
+    path = tmp_path / f"config{suffix}"
+    path.write_text(content)
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_record_error_is_a_row_problem(tmp_path: Path) -> None:
+    path = tmp_path / "scores.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"name": "Shift", "dataType": "NUMERIC", "minValue": -1, "maxValue": 1},
+                {"dataType": "BOOLEAN"},
+                {"name": "Fine", "dataType": "BOOLEAN"},
+            ]
+        )
+    )
+    result = CliRunner().invoke(app, ["validate", str(path), "--from", "langfuse", "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["valid"], report["invalid"]) == (1, 2)
+    errors = [(p["row"], p["column"]) for p in report["problems"] if p["severity"] == "error"]
+    assert (1, "min") in errors and (2, "name") in errors
+
+
+def test_an_unknown_source_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["validate", str(sample("opik")), "--from", "wandb"])
+    assert result.exit_code == 2
+    assert "unknown source 'wandb'" in result.stderr
