@@ -90,6 +90,8 @@ async def import_labels(
     path: str | Path,
     *,
     sheet: str | None = None,
+    source: str | None = None,
+    include_archived: bool = False,
     report: str | Path | None = None,
     concurrency: int = 8,
     rate: float = 10.0,
@@ -126,7 +128,9 @@ async def import_labels(
     url, key, secret = _credentials(api_key, secret_key, base_url, insecure)
     parse_max_failures(max_failures, 1)  # reject a malformed budget before any work
 
-    rows: list[Checked] = list(check_rows(input_path, sheet=sheet))
+    rows: list[Checked] = list(
+        check_rows(input_path, sheet=sheet, source=source, include_archived=include_archived)
+    )
     journal_file = journal_path(report_path)
     done_before = read_journal(journal_file) if resume else {}
     stop = Stop()
@@ -240,6 +244,7 @@ def _finish(
         invalid=counts["invalid"],
         failed=counts["failed"],
         not_attempted=counts["not_attempted"],
+        skipped=counts["skipped"],
         requests=engine.stats.requests,
         retries=engine.stats.retries,
         elapsed_s=time.monotonic() - started,

@@ -17,7 +17,9 @@ from pipeline.labels import LabelSpec
 from pipeline.mapping import field_for_header
 from pipeline.rows import Problem, RawRow
 
-Status = Literal["created", "existing", "updated", "invalid", "failed", "not_attempted"]
+Status = Literal["created", "existing", "updated", "invalid", "failed", "not_attempted", "skipped"]
+# `skipped`: a record of another tool's export left out on purpose (archived, or a kind
+# with no Future AGI equivalent); it is reported, never sent, and is not a failure.
 STATUSES: tuple[Status, ...] = (
     "created",
     "existing",
@@ -25,6 +27,7 @@ STATUSES: tuple[Status, ...] = (
     "invalid",
     "failed",
     "not_attempted",
+    "skipped",
 )
 OnExisting = Literal["skip", "update", "fail"]
 LabelKey = tuple[str, str, str | None]
@@ -59,6 +62,8 @@ class RowOutcome:
     http_status: int | None = None
     error: str = ""
     source_id: str | None = None
+    # A migration's notes on what converting this record dropped, e.g. a score direction.
+    lost: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +139,7 @@ def outcome_for(checked: Checked) -> RowOutcome:
         type=kind,
         status="not_attempted",
         source_id=raw.source_id,
+        lost="; ".join(n.message for n in raw.notes if n.severity == "warning"),
     )
 
 
@@ -151,6 +157,10 @@ def plan(
         outcome = outcome_for(checked)
         outcomes.append(outcome)
         label = checked.label
+        if checked.raw.skip is not None:
+            outcome.status = "skipped"
+            outcome.error = checked.raw.skip
+            continue
         if not checked.valid or label is None:
             outcome.status = "invalid"
             outcome.error = _problem_text(checked.problems)

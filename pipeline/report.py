@@ -33,7 +33,8 @@ REPORT_COLUMNS = (
 )
 REPORT_FORMATS = (".csv", ".xlsx", ".json", ".jsonl")
 # Formats we cannot write back; the failed rows go to a workbook the readers accept.
-_FAILED_FALLBACK = {".xls": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx"}
+# A Label Studio XML config's failed controls go to JSON rows, which `run` reads back.
+_FAILED_FALLBACK = {".xls": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx", ".xml": ".json"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A plain number such as -5 or +3.5 is not a formula; quoting it would change the value.
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -57,7 +58,8 @@ def failed_rows_path(report: Path, input_path: Path) -> Path:
 
 
 def report_records(outcomes: Sequence[RowOutcome]) -> list[dict[str, Any]]:
-    """The report lines as plain records; `source_id` only when some row has one."""
+    """The report lines as plain records; a migration's rows add `source_id` (where each
+    label came from) and `lost` (what its conversion dropped)."""
     with_source = any(o.source_id for o in outcomes)
     records = []
     for o in outcomes:
@@ -74,6 +76,7 @@ def report_records(outcomes: Sequence[RowOutcome]) -> list[dict[str, Any]]:
         }
         if with_source:
             record["source_id"] = o.source_id
+            record["lost"] = o.lost
         records.append(record)
     return records
 

@@ -21,6 +21,7 @@ class ImportSummary:
     invalid: int
     failed: int
     not_attempted: int
+    skipped: int
     requests: int
     retries: int
     elapsed_s: float

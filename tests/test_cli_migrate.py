@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from pipeline import import_labels
 from pipeline.cli import app
 from pipeline.migrate import SOURCES
+from pipeline.sandbox import SandboxHandle
+from pipeline.validate import check_rows
+from tests.import_helpers import server_labels
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data" / "migrations"
 
@@ -103,3 +108,61 @@ def test_an_unknown_source_is_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["validate", str(sample("opik")), "--from", "wandb"])
     assert result.exit_code == 2
     assert "unknown source 'wandb'" in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+async def test_a_sample_export_round_trips_into_the_sandbox(
+    name: str, sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    expected = [r for r in check_rows(sample(name), source=name) if r.valid]
+    summary = await import_labels(
+        sample(name),
+        source=name,
+        report=tmp_path / "report.json",
+        base_url=sandbox.url,
+        api_key=sandbox.api_key,
+        secret_key=sandbox.secret_key,
+        rate=0,
+    )
+    assert summary.exit_code == 0
+    assert summary.created == len(expected) and summary.skipped >= 1
+    assert summary.created + summary.skipped == summary.total
+    on_server = {(label["name"], label["type"]): label for label in await server_labels(sandbox)}
+    assert set(on_server) == {(r.label.name, r.label.type) for r in expected if r.label}
+    for row in expected:
+        assert row.label is not None
+        assert (
+            on_server[row.label.name, row.label.type]["settings"] == row.label.payload()["settings"]
+        )
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert [line["row"] for line in report] == list(range(1, summary.total + 1))
+    assert all(line["source_id"] for line in report)
+    skipped = [line for line in report if line["status"] == "skipped"]
+    assert all(line["error"] for line in skipped)
+
+
+async def test_failed_records_of_an_xml_config_are_written_as_json_rows_to_rerun(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.xml"
+    config.write_text(
+        "<View><Text name='t' value='$x'/>"
+        "<Number name='shift' toName='t' min='-1' max='1'/>"
+        "<Rating name='stars' toName='t' maxRating='4'/></View>"
+    )
+    into_sandbox = partial(
+        import_labels,
+        base_url=sandbox.url,
+        api_key=sandbox.api_key,
+        secret_key=sandbox.secret_key,
+    )
+    summary = await into_sandbox(config, report=tmp_path / "config.report.csv")
+    assert (summary.created, summary.invalid, summary.exit_code) == (1, 1, 1)
+    assert summary.failed_rows == str(tmp_path / "config.failed.json")
+    (failed,) = json.loads((tmp_path / "config.failed.json").read_text())
+    assert failed["name"] == "shift" and failed["source_row"] == 1
+    assert "min cannot be negative" in failed["error"]
+    fixed = {**failed, "settings": failed["settings"].replace('"min": -1', '"min": 0')}
+    (tmp_path / "config.failed.json").write_text(json.dumps([fixed]))
+    again = await into_sandbox(tmp_path / "config.failed.json", report=tmp_path / "again.csv")
+    assert (again.created, again.exit_code) == (1, 0)

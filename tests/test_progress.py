@@ -60,6 +60,7 @@ def test_the_summary_table_shows_counts_effort_files_and_errors() -> None:
         invalid=1,
         failed=1,
         not_attempted=0,
+        skipped=0,
         requests=9,
         retries=4,
         elapsed_s=1.3,

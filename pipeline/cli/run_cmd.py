@@ -63,9 +63,20 @@ def _explain(exc: BaseException) -> tuple[str, int]:
 )
 def run(
     input_path: Path = typer.Argument(
-        ..., metavar="INPUT", help="csv, tsv, xlsx, xls, ods, json or jsonl file."
+        ...,
+        metavar="INPUT",
+        help="csv, tsv, xlsx, xls, ods, json or jsonl file, or another tool's export.",
     ),
     sheet: str | None = typer.Option(None, help="Only this sheet of a workbook."),
+    source: str | None = typer.Option(
+        None,
+        "--from",
+        help="Read INPUT as this tool's export (see `label-import sources`); "
+        "a JSON or XML export of a known shape is recognised without it.",
+    ),
+    include_archived: bool = typer.Option(
+        False, "--include-archived", help="Import archived records of an export too."
+    ),
     report: Path | None = typer.Option(
         None, help="Report file (.csv, .xlsx, .json, .jsonl). Default ./<input stem>.report.csv"
     ),
@@ -110,6 +121,8 @@ def run(
         import_labels,
         input_path,
         sheet=sheet,
+        source=source,
+        include_archived=include_archived,
         report=report,
         concurrency=concurrency,
         rate=rate,
