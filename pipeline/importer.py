@@ -34,9 +34,10 @@ from pipeline.report import (
     write_failed_rows,
     write_report,
 )
+from pipeline.rows import Problem
 from pipeline.settings import Settings, UsageError
 from pipeline.summary import ImportSummary
-from pipeline.validate import check_rows
+from pipeline.validate import FileCheck
 
 TOP_ERRORS = 5
 
@@ -128,9 +129,8 @@ async def import_labels(
     url, key, secret = _credentials(api_key, secret_key, base_url, insecure)
     parse_max_failures(max_failures, 1)  # reject a malformed budget before any work
 
-    rows: list[Checked] = list(
-        check_rows(input_path, sheet=sheet, source=source, include_archived=include_archived)
-    )
+    check = FileCheck(input_path, sheet=sheet, source=source, include_archived=include_archived)
+    rows: list[Checked] = list(check)
     journal_file = journal_path(report_path)
     done_before = read_journal(journal_file) if resume else {}
     stop = Stop()
@@ -170,7 +170,17 @@ async def import_labels(
     if outcomes is None:
         # The listing never finished: nothing was sent; every valid row is not_attempted.
         outcomes, _ = plan(rows, {}, on_existing=on_existing, journal=done_before)
-    return _finish(rows, outcomes, engine, stop, report_path, input_path, started, dry_run=dry_run)
+    summary = _finish(
+        rows, outcomes, engine, stop, report_path, input_path, started, dry_run=dry_run
+    )
+    summary.file_warnings = [_notice(warning) for warning in check.warnings]
+    return summary
+
+
+def _notice(warning: Problem) -> str:
+    where = f"sheet {warning.sheet!r}: " if warning.sheet else ""
+    hint = f" ({warning.hint})" if warning.hint else ""
+    return f"{where}{warning.message}{hint}"
 
 
 async def _send(

@@ -46,8 +46,8 @@ def open_input(
                 None,
                 None,
                 None,
-                f"detected a {chosen.title} export",
-                f"use --from to read it as another source ({', '.join(SOURCES)})",
+                f"detected source: {chosen.title} (--from {chosen.name})",
+                "give --from NAME to read it as another tool's export",
                 "warning",
             )
         )

@@ -32,6 +32,9 @@ class ImportSummary:
     stopped: StopReason | None = None
     stop_message: str = ""
     top_errors: list[tuple[str, int]] = field(default_factory=list)
+    # File-level notes from reading: an encoding guessed, a migration source detected,
+    # archived records skipped, a sheet without label columns.
+    file_warnings: list[str] = field(default_factory=list)
     rows: list[RowOutcome] = field(default_factory=list, repr=False)
 
     @property
@@ -56,5 +59,6 @@ class ImportSummary:
             "stopped": self.stopped,
             "stop_message": self.stop_message,
             "top_errors": [{"error": e, "rows": n} for e, n in self.top_errors],
+            "file_warnings": self.file_warnings,
             "exit_code": self.exit_code,
         }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -41,7 +43,7 @@ def test_a_detected_source_is_named() -> None:
     result = runner.invoke(app, ["validate", str(sample("langfuse")), "--json"])
     assert result.exit_code == 0
     messages = [w["message"] for w in json.loads(result.stdout)["file_warnings"]]
-    assert "detected a Langfuse score configs export" in messages
+    assert "detected source: Langfuse score configs (--from langfuse)" in messages
     assert "1 archived record(s) skipped" in messages
     summary = runner.invoke(app, ["validate", str(sample("langfuse"))]).stdout.splitlines()[0]
     assert "8 valid, 0 invalid, 1 skipped" in summary
@@ -166,3 +168,20 @@ async def test_failed_records_of_an_xml_config_are_written_as_json_rows_to_rerun
     (tmp_path / "config.failed.json").write_text(json.dumps([fixed]))
     again = await into_sandbox(tmp_path / "config.failed.json", report=tmp_path / "again.csv")
     assert (again.created, again.exit_code) == (1, 0)
+
+
+def test_run_says_which_source_it_detected_and_what_it_skipped(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(sample("phoenix")), "--sandbox", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "detected source: Arize Phoenix annotation configs (--from phoenix)" in result.stderr
+    assert "1 archived record(s) skipped" in result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["created"], summary["skipped"]) == (8, 1)
+    report = (tmp_path / "phoenix-annotation-configs.report.csv").read_text()
+    assert "optimization_direction MAXIMIZE: not supported, dropped" in report

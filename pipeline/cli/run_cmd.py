@@ -147,6 +147,8 @@ def run(
         message, code = _explain(_innermost(exc))
         err.print(f"label-import: {message}", markup=False)
         raise typer.Exit(code) from None
+    for warning in summary.file_warnings:
+        err.print(f"label-import: {warning}", markup=False)
     if json_output:
         sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
     else:
