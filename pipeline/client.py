@@ -8,7 +8,6 @@ happened after the request may have reached the server, so the label may exist.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import time
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from pipeline.net import is_loopback
 from pipeline.settings import UsageError
 
 LABELS_PATH = "/model-hub/annotations-labels/"
@@ -62,21 +62,12 @@ def check_base_url(base_url: str, *, insecure: bool) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InsecureURLError(f"base URL {base_url!r} is not an http(s) URL")
-    if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
         raise InsecureURLError(
             f"refusing plain http to {parts.hostname}: the API keys would travel unencrypted; "
             "use https or pass --insecure"
         )
     return base_url.rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

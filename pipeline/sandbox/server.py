@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import signal
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -13,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from pipeline.net import is_loopback
 from pipeline.sandbox.app import STATE, create_app
 from pipeline.sandbox.config import SandboxConfig
 
@@ -34,15 +34,6 @@ class SandboxHandle:
 
     async def reset(self) -> None:
         self.app[STATE].reset()
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _url(host: str, port: int) -> str:
