@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.migrate import SOURCES, detect, load, migrate_document
+from pipeline.migrate import load, migrate_document, source_for
 from pipeline.migrate.reader import MigrationReader
 from pipeline.read import Reader, open_reader
 from pipeline.rows import InputError, Problem
@@ -27,10 +27,8 @@ def open_input(
     suffix = path.suffix.lower()
     if source is None and suffix not in _EXPORT_SUFFIXES:
         return open_reader(path, sheet=sheet)
-    if source is not None and source not in SOURCES:
-        raise InputError(f"unknown source '{source}': use one of {', '.join(SOURCES)}")
     doc = load(path)
-    chosen = SOURCES[source] if source is not None else detect(doc)
+    chosen = source_for(doc, source)
     if chosen is None:
         if suffix == ".xml":
             raise InputError(

@@ -69,23 +69,27 @@ def detect(doc: Any) -> Source | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def source_for(doc: Any, name: str | None) -> Source | None:
+    """The named source (an unknown name is an InputError), else the one `detect` sees."""
+    if name is None:
+        return detect(doc)
+    if name not in SOURCES:
+        raise InputError(f"unknown source '{name}': use one of {', '.join(SOURCES)}")
+    return SOURCES[name]
+
+
 def read_migration(
     path: Path, source: str | None = None, *, include_archived: bool = False
 ) -> Migration:
     """Every record of the export as a row; raises InputError when the file is not usable."""
     path = Path(path)
     doc = load(path)
-    if source is None:
-        chosen = detect(doc)
-        if chosen is None:
-            names = ", ".join(SOURCES)
-            raise InputError(
-                f"{path}: cannot tell which tool this export is from: give --from ({names})"
-            )
-    elif source in SOURCES:
-        chosen = SOURCES[source]
-    else:
-        raise InputError(f"unknown source '{source}': use one of {', '.join(SOURCES)}")
+    chosen = source_for(doc, source)
+    if chosen is None:
+        names = ", ".join(SOURCES)
+        raise InputError(
+            f"{path}: cannot tell which tool this export is from: give --from ({names})"
+        )
     migration = migrate_document(path, doc, chosen, include_archived=include_archived)
     migration.detected = source is None
     return migration
@@ -122,4 +126,5 @@ __all__ = [
     "load",
     "migrate_document",
     "read_migration",
+    "source_for",
 ]
