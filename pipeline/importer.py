@@ -28,7 +28,7 @@ from pipeline.plan import Checked, Job, OnExisting, RowOutcome, index_labels, pl
 from pipeline.progress import Mode, RunProgress
 from pipeline.rate import RateGate
 from pipeline.report import (
-    REPORT_FORMATS,
+    check_outputs,
     failed_rows_path,
     report_path_for,
     write_failed_rows,
@@ -120,10 +120,7 @@ async def import_labels(
     started = time.monotonic()
     input_path = Path(path)
     report_path = Path(report) if report is not None else report_path_for(input_path)
-    if report_path.suffix.lower() not in REPORT_FORMATS:
-        raise UsageError(
-            f"--report {report_path.name}: use a {', '.join(REPORT_FORMATS)} file name"
-        )
+    check_outputs(input_path, report_path)
     if concurrency < 1 or rate < 0 or max_retries < 0 or timeout <= 0:
         raise UsageError("--concurrency ≥ 1, --rate ≥ 0, --max-retries ≥ 0, --timeout > 0")
     url, key, secret = _credentials(api_key, secret_key, base_url, insecure)

@@ -17,8 +17,10 @@ from typing import Any
 
 import xlsxwriter
 
+from pipeline.journal import journal_path
 from pipeline.plan import RowOutcome
 from pipeline.rows import RawRow
+from pipeline.settings import UsageError
 
 REPORT_COLUMNS = (
     "row",
@@ -55,6 +57,36 @@ def failed_rows_path(report: Path, input_path: Path) -> Path:
     suffix = input_path.suffix.lower()
     suffix = _FAILED_FALLBACK.get(suffix, suffix)
     return report.with_name(f"{input_path.stem}.failed{suffix}")
+
+
+def check_outputs(input_path: Path, report: Path) -> None:
+    """Refuse, before anything is sent, output paths that would lose data or fail later:
+    a report over the input, two outputs on one file, a folder, a folder we cannot write."""
+    if report.suffix.lower() not in REPORT_FORMATS:
+        raise UsageError(f"--report {report.name}: use a {', '.join(REPORT_FORMATS)} file name")
+    outputs = {
+        "the report": report,
+        "the failed-rows file": failed_rows_path(report, input_path),
+        "the journal": journal_path(report),
+    }
+    source = input_path.resolve()
+    seen: dict[Path, str] = {}
+    for what, path in outputs.items():
+        resolved = path.resolve()
+        if resolved == source:
+            raise UsageError(f"--report {report}: {what} would overwrite the input file")
+        if resolved in seen:
+            raise UsageError(f"--report {report}: {what} would overwrite {seen[resolved]}")
+        seen[resolved] = what
+        if path.is_dir():
+            raise UsageError(f"--report {report}: {what} {path} is a folder")
+    folder = report.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--report {report}: cannot create {folder} ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"--report {report}: cannot write in {folder}")
 
 
 def report_records(outcomes: Sequence[RowOutcome]) -> list[dict[str, Any]]:

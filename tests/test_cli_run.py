@@ -102,7 +102,9 @@ async def test_usage_errors_exit_2_with_one_line(
     assert "Traceback" not in err
 
 
-async def test_an_unwritable_report_exits_3_with_one_line(tmp_path: Path) -> None:
+async def test_an_unwritable_report_folder_is_refused_up_front_with_one_line(
+    tmp_path: Path,
+) -> None:
     source = tmp_path / "labels.csv"
     write_labels_csv(source, 2)
     (tmp_path / "blocker").write_text("a file where a folder should be")
@@ -111,8 +113,8 @@ async def test_an_unwritable_report_exits_3_with_one_line(tmp_path: Path) -> Non
         str(source), "--sandbox", "--report", "blocker/out.csv", cwd=tmp_path
     )
 
-    assert (code, out) == (3, "")
-    assert "blocker" in err and len(err.strip().splitlines()) == 1
+    assert (code, out) == (2, "")
+    assert "cannot create" in err and "blocker" in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
 
 

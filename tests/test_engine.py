@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from pipeline.engine import RetryPolicy
 from pipeline.importer import import_labels
 from pipeline.sandbox import SandboxHandle
 from pipeline.sandbox.app import STATE
+from pipeline.settings import UsageError
 from pipeline.summary import ImportSummary
 from tests.conftest import SandboxFactory
 from tests.import_helpers import proxy, read_report, server_labels, write_labels_csv
@@ -298,3 +300,27 @@ async def test_unlimited_rate_settles_under_a_server_limit_instead_of_losing_row
     stats = await box.stats()
     assert summary.created == 150 and summary.failed == 0
     assert stats["by_status"].get("429", 0) <= 0.3 * stats["requests"]
+
+
+@pytest.mark.parametrize(
+    ("report_name", "words"),
+    [
+        ("labels.csv", "the report would overwrite the input file"),
+        ("labels.failed.csv", "the failed-rows file would overwrite the report"),
+        ("folder.csv", "is a folder"),
+        ("labels.report.txt", "use a .csv, .xlsx, .json, .jsonl file name"),
+    ],
+)
+async def test_unsafe_report_paths_are_refused_before_anything_is_sent(
+    sandbox: SandboxHandle, tmp_path: Path, report_name: str, words: str
+) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 5)
+    (tmp_path / "folder.csv").mkdir()
+    before = source.read_bytes()
+
+    with pytest.raises(UsageError, match=re.escape(words)):
+        await run_import(source, sandbox, report=tmp_path / report_name)
+
+    assert source.read_bytes() == before
+    assert (await sandbox.stats())["requests"] == 0
