@@ -1,8 +1,7 @@
 """The report (one line per input row) and the failed-rows file (ready to fix and re-run).
 
-Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` as a formula, so
-a label name from an untrusted export could run code when the report is opened. Every
-text cell we write to CSV or XLSX that could be read as a formula gets a leading `'`.
+Every text cell written to CSV or XLSX goes through `formula.neutralise`, so opening a
+report never runs a formula a label name smuggled in; the readers undo it on the way back.
 """
 
 from __future__ import annotations
@@ -10,13 +9,13 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
+from pipeline.formula import neutralise
 from pipeline.journal import journal_path
 from pipeline.plan import RowOutcome
 from pipeline.rows import RawRow
@@ -37,16 +36,6 @@ REPORT_FORMATS = (".csv", ".xlsx", ".json", ".jsonl")
 # Formats we cannot write back; the failed rows go to a workbook the readers accept.
 # A Label Studio XML config's failed controls go to JSON rows, which `run` reads back.
 _FAILED_FALLBACK = {".xls": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx", ".xml": ".json"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A plain number such as -5 or +3.5 is not a formula; quoting it would change the value.
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-
-
-def neutralise(value: str) -> str:
-    """Make a cell safe to open in a spreadsheet program."""
-    if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
 
 
 def report_path_for(input_path: Path) -> Path:

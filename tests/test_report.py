@@ -9,10 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from pipeline.formula import neutralise
 from pipeline.plan import RowOutcome
 from pipeline.report import (
     failed_rows_path,
-    neutralise,
     write_failed_rows,
     write_report,
 )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 
+from pipeline.formula import restore
 from pipeline.rows import InputError, Problem, RawRow
 
 
@@ -90,6 +92,7 @@ def _data_rows(
 ) -> Iterator[RawRow]:
     width = len(headers)
     named = [(index, header) for index, header in enumerate(headers) if header]
+    quoted = methodcaller("startswith", "'")
     all_named = len(named) == width
     warned_extra = False
     for number, cells in records:
@@ -105,6 +108,9 @@ def _data_rows(
             )
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
+        if any(map(quoted, cells)):
+            # Our own reports quote formula-like cells; read them back as the user had them.
+            cells = [restore(cell) for cell in cells]
         if all_named:
             # The common case: zip stops at the header's width and runs in C.
             yield RawRow(number, sheet, dict(zip(headers, cells, strict=False)))
