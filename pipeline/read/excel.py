@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import python_calamine
 
 from pipeline.read.base import Reader, Sheet, table
-from pipeline.rows import InputError
+from pipeline.read.xlsx_hidden import Hidden, hidden_cells
+from pipeline.rows import InputError, Problem, RawRow
 
 
 def cell_text(value: Any) -> str:
@@ -43,6 +44,8 @@ def _column_letters(index: int) -> str:
 
 @dataclass
 class WorkbookReader(Reader):
+    _hidden_cells: dict[str, Hidden] | None = field(default=None, init=False, repr=False)
+
     def _sheets(self) -> Iterator[Sheet]:
         try:
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
@@ -73,7 +76,17 @@ class WorkbookReader(Reader):
             (number, [v if v.__class__ is str else cell_text(v) for v in cells])
             for number, cells in enumerate(data.iter_rows(), start=1)
         )
-        return table(self, records, name)
+        sheet = table(self, records, name)
+        hidden = self._hidden().get(name)
+        if sheet is not None and hidden:
+            first_column = data.start[1] if data.start else 0
+            sheet.rows = _mark_hidden(sheet.rows, sheet.headers, hidden, first_column)
+        return sheet
+
+    def _hidden(self) -> dict[str, Hidden]:
+        if self._hidden_cells is None:
+            self._hidden_cells = hidden_cells(self.path) if self.format in ("xlsx", "xlsm") else {}
+        return self._hidden_cells
 
     def _warn_merged(self, data: Any, name: str) -> None:
         for (top, left), (bottom, right) in data.merged_cell_ranges or ():
@@ -84,3 +97,31 @@ class WorkbookReader(Reader):
                 sheet=name,
                 row=top + 1,
             )
+
+
+def _mark_hidden(
+    rows: Iterator[RawRow], headers: list[str], hidden: Hidden, first_column: int
+) -> Iterator[RawRow]:
+    """Put back what an error or unsaved-formula cell really holds, as a row error."""
+    by_row: dict[int, list[tuple[str, str]]] = {}
+    for (row, column), text in hidden.items():
+        index = column - first_column
+        if 0 <= index < len(headers) and headers[index]:
+            by_row.setdefault(row, []).append((headers[index], text))
+    for raw in rows:
+        cells = by_row.get(raw.row)
+        if not cells:
+            yield raw
+            continue
+        notes = [_hidden_problem(raw, header, text) for header, text in cells]
+        yield replace(raw, cells={**raw.cells, **dict(cells)}, notes=(*raw.notes, *notes))
+
+
+def _hidden_problem(raw: RawRow, header: str, text: str) -> Problem:
+    if text.startswith("="):
+        message = f"the formula {text} has no saved result, so the cell reads as blank"
+        hint = "open and save the file in Excel or LibreOffice, or type the value"
+    else:
+        message = f"the cell shows the Excel error {text}"
+        hint = "fix the formula, or type the value"
+    return Problem(raw.row, raw.sheet, header, text, message, hint, "error")
