@@ -176,6 +176,8 @@ async def import_labels(
 
 def _notice(warning: Problem) -> str:
     where = f"sheet {warning.sheet!r}: " if warning.sheet else ""
+    if warning.column:
+        where += f"column {warning.column!r}: "
     hint = f" ({warning.hint})" if warning.hint else ""
     return f"{where}{warning.message}{hint}"
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.labels import LABEL_TYPES, LabelType
-from pipeline.rows import InputError, Problem
+from pipeline.rows import FAILED_ROW_COLUMNS, InputError, Problem
 
 LABEL_FIELDS = ("name", "type", "description", "project", "allow_notes", "settings")
 SETTINGS_FIELDS = (
@@ -128,7 +128,8 @@ def map_columns(headers: Sequence[str], *, sheet: str | None, where: str) -> Col
             continue
         name = field_for_header(header)
         if name is None:
-            unknown.append(header)
+            if header not in FAILED_ROW_COLUMNS:
+                unknown.append(header)
         elif name in columns:
             raise InputError(
                 f"{where}: columns {columns[name]!r} and {header!r} both mean {name!r}; "

@@ -18,7 +18,7 @@ import xlsxwriter
 from pipeline.formula import neutralise
 from pipeline.journal import journal_path
 from pipeline.plan import RowOutcome
-from pipeline.rows import RawRow
+from pipeline.rows import FAILED_ROW_COLUMNS, RawRow
 from pipeline.settings import UsageError
 
 REPORT_COLUMNS = (
@@ -126,13 +126,14 @@ def write_failed_rows(path: Path, raws: Sequence[RawRow], outcomes: Sequence[Row
         for header in raw.cells:
             if header not in columns:
                 columns.append(header)
-        records.append({**raw.cells, "error": outcome.error, "source_row": raw.row})
+        error, source_row = FAILED_ROW_COLUMNS
+        records.append({**raw.cells, error: outcome.error, source_row: raw.row})
         count += 1
     if not count:
         path.unlink(missing_ok=True)
         return 0
     for columns, _ in tables.values():
-        columns.extend(c for c in ("error", "source_row") if c not in columns)
+        columns.extend(c for c in FAILED_ROW_COLUMNS if c not in columns)
     _write_table(path, tables)
     return count
 

@@ -11,6 +11,10 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+# The columns the failed-rows file adds beside the user's own; reading that file back,
+# they are expected and ignored without a warning.
+FAILED_ROW_COLUMNS = ("error", "source_row")
+
 
 @dataclass(frozen=True, slots=True)
 class RawRow:

@@ -52,3 +52,19 @@ async def test_a_fixed_failed_rows_file_creates_the_labels_the_user_named(
     assert set(labels) == {"=1+1", "@SUM(A1)"}
     assert labels["=1+1"]["description"] == '=HYPERLINK("http://x","y")'
     assert labels["@SUM(A1)"]["description"] == "+cmd"
+
+
+async def test_a_failed_rows_file_reads_back_without_warnings_about_its_own_columns(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    source = tmp_path / "labels.csv"
+    source.write_text("name,type,colour\nGood,star,red\nBad,nonsense,blue\n", encoding="utf-8")
+    first = await run_import(source, sandbox, report=tmp_path / "labels.report.csv")
+    assert "column 'colour': unknown column, ignored" in first.file_warnings[0]
+
+    again = await run_import(
+        tmp_path / "labels.failed.csv", sandbox, report=tmp_path / "again.report.csv"
+    )
+
+    assert [w for w in again.file_warnings if "'error'" in w or "'source_row'" in w] == []
+    assert len(again.file_warnings) == 1 and "'colour'" in again.file_warnings[0]
