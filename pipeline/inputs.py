@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.migrate import load, migrate_document, source_for
+from pipeline.migrate import load, migrate_document, named_source, source_for
 from pipeline.migrate.reader import MigrationReader
 from pipeline.read import Reader, open_reader
 from pipeline.rows import InputError, Problem
@@ -27,6 +27,8 @@ def open_input(
     suffix = path.suffix.lower()
     if source is None and suffix not in _EXPORT_SUFFIXES:
         return open_reader(path, sheet=sheet)
+    if source is not None:
+        named_source(source)  # an unknown name is the problem to report, not the file
     doc = load(path)
     chosen = source_for(doc, source)
     if chosen is None:

@@ -106,8 +106,11 @@ def test_a_record_error_is_a_row_problem(tmp_path: Path) -> None:
     assert (1, "min") in errors and (2, "name") in errors
 
 
-def test_an_unknown_source_is_a_usage_error() -> None:
-    result = CliRunner().invoke(app, ["validate", str(sample("opik")), "--from", "wandb"])
+@pytest.mark.parametrize(
+    "path", [SAMPLES / "opik-feedback-definitions.json", SAMPLES.parent / "labels.csv"]
+)
+def test_an_unknown_source_is_a_usage_error(path: Path) -> None:
+    result = CliRunner().invoke(app, ["validate", str(path), "--from", "wandb"])
     assert result.exit_code == 2
     assert "unknown source 'wandb'" in result.stderr
 

@@ -69,13 +69,15 @@ def detect(doc: Any) -> Source | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def source_for(doc: Any, name: str | None) -> Source | None:
-    """The named source (an unknown name is an InputError), else the one `detect` sees."""
-    if name is None:
-        return detect(doc)
+def named_source(name: str) -> Source:
     if name not in SOURCES:
         raise InputError(f"unknown source '{name}': use one of {', '.join(SOURCES)}")
     return SOURCES[name]
+
+
+def source_for(doc: Any, name: str | None) -> Source | None:
+    """The named source (an unknown name is an InputError), else the one `detect` sees."""
+    return detect(doc) if name is None else named_source(name)
 
 
 def read_migration(
@@ -125,6 +127,7 @@ __all__ = [
     "detect",
     "load",
     "migrate_document",
+    "named_source",
     "read_migration",
     "source_for",
 ]
