@@ -188,7 +188,7 @@ class _RowChecker:
         except ValidationError as error:
             self._report(error, kind, failed, problem)
             return CheckedRow(raw, None, problems)
-        if problems:
+        if any(found.severity == "error" for found in problems):
             return CheckedRow(raw, None, problems)
         self._warn_defaults(kind, settings, problem)
         for key, message in ui_cap_warnings(label):
@@ -252,11 +252,20 @@ class _RowChecker:
             cell = cells.get(header)
             if not cell or cell.isspace():
                 continue
+            overridden = settings.get(key) if key in from_json else None
             if settings:
                 # A filled flat column overrides the same key of the settings JSON.
                 from_json.discard(key)
             try:
                 settings[key] = parse(cell)
+                if overridden is not None and overridden != settings[key]:
+                    problem(
+                        key,
+                        f"{key} is {cell.strip()} here but {json.dumps(overridden)} in the "
+                        f"settings JSON; {cell.strip()} is used",
+                        f"keep {key} in one place",
+                        warning=True,
+                    )
             except CellError as error:
                 problem(key, error.message, error.hint)
                 settings.pop(key, None)

@@ -166,3 +166,21 @@ def test_foreign_flat_cell_is_reported_once_on_its_own_column(tmp_path: Path) ->
     assert [(p.column, p.value, p.message) for p in checked.problems] == [
         ("no_of_stars", "3", "no_of_stars is not a setting of a numeric label")
     ]
+
+
+def test_a_flat_column_that_disagrees_with_the_settings_json_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text(
+        'name,type,no_of_stars,settings\nA,star,3,"{""no_of_stars"": 4}"\n'
+        'B,star,5,"{""no_of_stars"": 5}"\n',
+        encoding="utf-8",
+    )
+    first, second = check_rows(path)
+    assert first.valid and first.label is not None
+    assert first.label.payload()["settings"] == {"no_of_stars": 3}
+    (warning,) = [p for p in first.problems if p.column == "no_of_stars"]
+    assert warning.severity == "warning"
+    assert warning.message == "no_of_stars is 3 here but 4 in the settings JSON; 3 is used"
+    assert not [p for p in second.problems if p.column == "no_of_stars"]
