@@ -93,3 +93,13 @@ def test_unwritable_destination_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["template", str(tmp_path / "missing" / "t.csv")])
     assert result.exit_code == 2
     assert result.stderr.startswith("label-import template: cannot write")
+
+
+def test_an_existing_file_is_kept_unless_forced(tmp_path: Path) -> None:
+    out = tmp_path / "labels.csv"
+    out.write_text("name,type\nMine,star\n")
+    refused = CliRunner().invoke(app, ["template", str(out)])
+    assert refused.exit_code == 2 and "exists" in refused.stderr
+    assert out.read_text() == "name,type\nMine,star\n"
+    forced = CliRunner().invoke(app, ["template", str(out), "--force"])
+    assert forced.exit_code == 0 and "Mine" not in out.read_text()

@@ -15,8 +15,16 @@ from pipeline.template import write_template
 @app.command()
 def template(
     out: Annotated[Path, typer.Argument(help="Where to write: a .xlsx or .csv file.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
 ) -> None:
     """Write a template with one example row per label type."""
+    if out.exists() and not force:
+        # It may be the filled-in copy of an earlier template: never lose that silently.
+        typer.echo(
+            f"label-import template: {out} exists; choose another name or pass --force",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE)
     try:
         write_template(out)
     except InputError as error:
