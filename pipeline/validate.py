@@ -188,7 +188,7 @@ class _RowChecker:
         except ValidationError as error:
             self._report(error, kind, failed, problem)
             return CheckedRow(raw, None, problems)
-        if any(found.severity == "error" for found in problems):
+        if problems and any(found.severity == "error" for found in problems):
             return CheckedRow(raw, None, problems)
         self._warn_defaults(kind, settings, problem)
         for key, message in ui_cap_warnings(label):
