@@ -158,6 +158,14 @@ def _reject_constant(name: str) -> object:
     raise ValueError("Out of range float values are not JSON compliant")
 
 
+def _finite_float(text: str) -> float:
+    """1e999 parses as infinity, which no JSON answer could carry back: refuse it too."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("Out of range float values are not JSON compliant")
+    return value
+
+
 async def _json_body(request: web.Request) -> dict[str, Any]:
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise _too_large()
@@ -169,7 +177,7 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
         )
     raw = await request.read()
     try:
-        body = json.loads(raw, parse_constant=_reject_constant)
+        body = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:
         raise ApiError(400, f"JSON parse error - {exc}", "parse_error") from None
     if not isinstance(body, dict):
