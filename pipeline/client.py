@@ -204,7 +204,7 @@ class LabelsClient:
         session = self._session
         if session is None:
             raise RuntimeError("LabelsClient used outside its async with block")
-        data = None if body is None else json.dumps(body).encode()
+        data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
         try:
             async with session.request(
                 method, self.base_url + path, data=data, params=params, allow_redirects=False
@@ -222,7 +222,8 @@ class LabelsClient:
         text = "" if isinstance(parsed, dict) else raw.decode("utf-8", errors="replace")
         return classify(status, parsed, text, retry_after)
 
-    async def create(self, payload: dict[str, Any]) -> Answer:
+    async def create(self, payload: dict[str, Any] | bytes) -> Answer:
+        """POST a label; `payload` may already be JSON bytes (the engine's Job.body)."""
         return await self._request("POST", LABELS_PATH, body=payload)
 
     async def update(self, label_id: str, changes: dict[str, Any]) -> Answer:

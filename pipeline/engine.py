@@ -228,7 +228,7 @@ class Engine:
         self._stop.request("fatal", f"{message}{hint}")
 
     async def _create(self, job: Job, outcome: RowOutcome) -> None:
-        done = await self._call(lambda: self._client.create(job.payload))
+        done = await self._call(lambda: self._client.create(job.body))
         outcome.attempts = done.attempts
         answer = done.answer
         if answer is None:

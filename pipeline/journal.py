@@ -23,10 +23,18 @@ def journal_path(report: Path) -> Path:
     return report.with_name(f"{report.stem}.journal.jsonl")
 
 
+def canonical(payload: dict[str, Any]) -> bytes:
+    """The payload as stable JSON bytes: what is sent, and what the fingerprint digests."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
 def fingerprint(payload: dict[str, Any]) -> str:
     """A stable digest of what would be sent, so a changed row is sent again on resume."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    return digest(canonical(payload))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, cast
 
-from pipeline.journal import DONE_STATUSES, JournalEntry, fingerprint
+from pipeline.journal import DONE_STATUSES, JournalEntry, canonical, digest
 from pipeline.labels import LabelSpec
 from pipeline.mapping import field_for_header
 from pipeline.rows import Problem, RawRow
@@ -72,8 +72,10 @@ class Job:
 
     index: int
     label: LabelSpec
-    # The POST body, built once: every attempt sends it and the fingerprint digests it.
     payload: dict[str, Any]
+    # The POST body, serialised once: every attempt sends these bytes and the
+    # fingerprint is their digest, so one JSON encoding serves both.
+    body: bytes
     fingerprint: str
     action: Literal["create", "update"]
     existing: Mapping[str, Any] | None = None
@@ -139,7 +141,9 @@ def outcome_for(checked: Checked) -> RowOutcome:
         type=kind,
         status="not_attempted",
         source_id=raw.source_id,
-        lost="; ".join(n.message for n in raw.notes if n.severity == "warning"),
+        lost="; ".join(n.message for n in raw.notes if n.severity == "warning")
+        if raw.notes
+        else "",
     )
 
 
@@ -166,18 +170,22 @@ def plan(
             outcome.error = _problem_text(checked.problems)
             continue
         payload = label.payload()
-        digest = fingerprint(payload)
+        body = canonical(payload)
+        fingerprint = digest(body)
         done = journal.get((checked.raw.sheet, checked.raw.row))
-        if done is not None and done.fingerprint == digest and done.status in DONE_STATUSES:
+        if done is not None and done.fingerprint == fingerprint and done.status in DONE_STATUSES:
             outcome.status = cast(Status, done.status)
             outcome.label_id = done.label_id
             continue
         found = existing.get(label.key())
         if found is None:
-            jobs.append(Job(index, label, payload, digest, "create"))
+            jobs.append(Job(index, label, payload, body, fingerprint, "create"))
             continue
         settle_existing(
-            outcome, Job(index, label, payload, digest, "update", found), on_existing, jobs
+            outcome,
+            Job(index, label, payload, body, fingerprint, "update", found),
+            on_existing,
+            jobs,
         )
     return outcomes, jobs
 
