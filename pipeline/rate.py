@@ -58,9 +58,6 @@ class RateGate:
         self.throttled = 0
         # When the last `ceiling` requests left: the hard one-second bound below.
         self._recent: deque[float] = deque(maxlen=max(1, math.ceil(rate)))
-        # Unlimited only: when requests left in the last second, so a first 429 can tell
-        # the rate the server refused and the gate can start pacing just under it.
-        self._sent: deque[float] = deque()
 
     async def acquire(self) -> None:
         """Return when the caller may send one request."""
@@ -72,9 +69,6 @@ class RateGate:
                     return
                 continue
             if self.rate <= 0:
-                self._sent.append(now)
-                while self._sent[0] <= now - 1.0:
-                    self._sent.popleft()
                 return
             self._regrow(now)
             slot = max(now, self._next)
@@ -119,22 +113,11 @@ class RateGate:
         """
         self.throttled += 1
         now = self._clock()
-        if self.ceiling <= 0:
-            self._limit_to_what_was_refused(now)
-        if now - self._last_cut < QUIET_S:
+        if self.ceiling <= 0 or now - self._last_cut < QUIET_S:
             return
         self._last_cut = now
         self.rate = max(MIN_RATE, self.rate * DECREASE)
         self._last_grow = now
-
-    def _limit_to_what_was_refused(self, now: float) -> None:
-        """Unlimited, then throttled: the server has a limit after all. Take the rate we
-        were sending at as the ceiling, so AIMD settles under it instead of retrying a
-        burst into the same wall until rows run out of retries."""
-        sent = sum(1 for stamp in self._sent if stamp > now - 1.0)
-        self.ceiling = self.rate = float(max(MIN_RATE, sent))
-        self._recent = deque(maxlen=max(1, math.ceil(self.ceiling)))
-        self._sent.clear()
 
     def _regrow(self, now: float) -> None:
         if self.rate >= self.ceiling or now - self._last_cut < QUIET_S:

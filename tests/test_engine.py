@@ -287,21 +287,6 @@ async def test_a_real_rate_limit_slows_the_pool_instead_of_hammering_it(
     assert 0 < throttled <= 0.15 * stats["requests"]
 
 
-async def test_unlimited_rate_settles_under_a_server_limit_instead_of_losing_rows(
-    sandbox_factory: SandboxFactory, tmp_path: Path
-) -> None:
-    box = await sandbox_factory(rate_limit=40)
-    source = tmp_path / "labels.csv"
-    write_labels_csv(source, 150)
-    policy = RetryPolicy(max_retries=6, base=0.01, cap=0.1)
-
-    summary = await run_import(source, box, rate=0, concurrency=32, retry_policy=policy)
-
-    stats = await box.stats()
-    assert summary.created == 150 and summary.failed == 0
-    assert stats["by_status"].get("429", 0) <= 0.3 * stats["requests"]
-
-
 @pytest.mark.parametrize(
     ("report_name", "words"),
     [

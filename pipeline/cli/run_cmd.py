@@ -84,7 +84,8 @@ def run(
     rate: float = typer.Option(
         10.0,
         min=0.0,
-        help="Requests per second at most; slows down on 429 (0 = no limit until a 429).",
+        help="Requests per second at most; slows down on 429. 0 = unlimited: no pacing, "
+        "only Retry-After pauses (against a rate-limited server, give a rate).",
     ),
     max_retries: int = typer.Option(
         6, min=0, help="Retries per request on 429, 5xx and network faults."
