@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.migrate import load, migrate_document, named_source, source_for
+from pipeline.migrate import detect, load, migrate_document, named_source
 from pipeline.migrate.reader import MigrationReader
 from pipeline.read import Reader, open_reader
 from pipeline.rows import InputError, Problem
@@ -27,10 +27,10 @@ def open_input(
     suffix = path.suffix.lower()
     if source is None and suffix not in _EXPORT_SUFFIXES:
         return open_reader(path, sheet=sheet)
-    if source is not None:
-        named_source(source)  # an unknown name is the problem to report, not the file
+    # A named source is checked before the file: an unknown name is the problem to report.
+    chosen = named_source(source) if source is not None else None
     doc = load(path)
-    chosen = source_for(doc, source)
+    chosen = chosen or detect(doc)
     if chosen is None:
         if suffix == ".xml":
             raise InputError(

@@ -7,7 +7,6 @@ its position in the file, so validation, planning, sending and the report are sh
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from pipeline.migrate import argilla, braintrust, labelstudio, langfuse, langsmith, opik, phoenix
 from pipeline.migrate.source import Source
 from pipeline.read.detect import check_readable
+from pipeline.read.jsonfile import json_document
 from pipeline.read.text import sniff_encoding
 from pipeline.rows import InputError, RawRow
 
@@ -51,12 +51,7 @@ def load(path: Path) -> Any:
     content = path.read_text(encoding=encoding, errors="replace").lstrip("\ufeff")
     if path.suffix.lower() == ".xml" or content.lstrip().startswith("<"):
         return content
-    try:
-        return json.loads(content)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"{path.name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        ) from None
+    return json_document(path, content)
 
 
 def detect(doc: Any) -> Source | None:
@@ -75,18 +70,14 @@ def named_source(name: str) -> Source:
     return SOURCES[name]
 
 
-def source_for(doc: Any, name: str | None) -> Source | None:
-    """The named source (an unknown name is an InputError), else the one `detect` sees."""
-    return detect(doc) if name is None else named_source(name)
-
-
 def read_migration(
     path: Path, source: str | None = None, *, include_archived: bool = False
 ) -> Migration:
     """Every record of the export as a row; raises InputError when the file is not usable."""
     path = Path(path)
+    chosen = named_source(source) if source is not None else None
     doc = load(path)
-    chosen = source_for(doc, source)
+    chosen = chosen or detect(doc)
     if chosen is None:
         names = ", ".join(SOURCES)
         raise InputError(
@@ -129,5 +120,4 @@ __all__ = [
     "migrate_document",
     "named_source",
     "read_migration",
-    "source_for",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pipeline.read.base import Reader, Sheet
@@ -27,6 +28,16 @@ def value_text(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return json.dumps(value, ensure_ascii=False)
+
+
+def json_document(path: Path, text: str) -> Any:
+    """The parsed file, or one line saying where its JSON breaks."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{path.name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
 
 
 @dataclass
@@ -58,13 +69,7 @@ class JsonReader(Reader):
     def _records(self) -> list[tuple[int, dict[str, Any]]]:
         if self.format == "jsonl":
             return self._lines()
-        try:
-            document = json.loads(self._text())
-        except json.JSONDecodeError as error:
-            raise InputError(
-                f"{self.path.name}: not valid JSON: {error.msg} (line {error.lineno}, "
-                f"column {error.colno})"
-            ) from None
+        document = json_document(self.path, self._text())
         if isinstance(document, dict) and isinstance(document.get("labels"), list):
             document = document["labels"]
         if not isinstance(document, list):
