@@ -36,12 +36,13 @@ import aiohttp
 import anyio
 import requests
 
-from pipeline.client import LabelsClient
-from pipeline.engine import Engine, RetryPolicy, Stop
 from pipeline.importer import import_labels
 from pipeline.plan import index_labels, plan
-from pipeline.rate import RateGate
-from pipeline.summary import ImportSummary
+from pipeline.report.summary import ImportSummary
+from pipeline.send.client import LabelsClient
+from pipeline.send.engine import Engine, Stop
+from pipeline.send.rate import RateGate
+from pipeline.send.retry import RetryPolicy
 from pipeline.validate import check_rows
 
 LABELS = "/model-hub/annotations-labels/"

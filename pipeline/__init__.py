@@ -1,16 +1,71 @@
-"""label-import: create Future AGI annotation labels in bulk from spreadsheets and exports."""
+"""label-import: create Future AGI annotation labels in bulk from spreadsheets and exports.
 
-from pipeline.importer import import_labels, import_labels_sync
-from pipeline.labels import LabelSpec
-from pipeline.plan import RowOutcome
-from pipeline.summary import ImportSummary
-from pipeline.validate import validate_file
+The public names are imported on first use, not here: `import pipeline.cli` runs this file
+first, and `label-import --help` must not pay for aiohttp, pydantic and the engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.errors import (
+        ConfigurationError,
+        InputError,
+        InsecureURLError,
+        LabelImportError,
+        UsageError,
+    )
+    from pipeline.importer import import_labels, import_labels_sync
+    from pipeline.labels import LabelSpec
+    from pipeline.report.summary import ImportSummary
+    from pipeline.rows import Problem, Progress, RowOutcome
+    from pipeline.validate import ValidationResult, validate_file
+
+_HOMES = {
+    "ConfigurationError": "pipeline.errors",
+    "ImportSummary": "pipeline.report.summary",
+    "InputError": "pipeline.errors",
+    "InsecureURLError": "pipeline.errors",
+    "LabelImportError": "pipeline.errors",
+    "LabelSpec": "pipeline.labels",
+    "Problem": "pipeline.rows",
+    "Progress": "pipeline.rows",
+    "RowOutcome": "pipeline.rows",
+    "UsageError": "pipeline.errors",
+    "ValidationResult": "pipeline.validate",
+    "import_labels": "pipeline.importer",
+    "import_labels_sync": "pipeline.importer",
+    "validate_file": "pipeline.validate",
+}
 
 __all__ = [
+    "ConfigurationError",
     "ImportSummary",
+    "InputError",
+    "InsecureURLError",
+    "LabelImportError",
     "LabelSpec",
+    "Problem",
+    "Progress",
     "RowOutcome",
+    "UsageError",
+    "ValidationResult",
     "import_labels",
     "import_labels_sync",
     "validate_file",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return [*globals(), *__all__]

@@ -2,18 +2,19 @@
 
 The CLI is a thin shell over this; an Airflow task or a script calls it directly (or
 `import_labels_sync`) and gets an `ImportSummary` back. Exceptions leave only for runs
-that cannot start: `InputError` (the file) and `UsageError` (options, credentials).
+that cannot start, all of them `pipeline.errors.LabelImportError`: `InputError` (the file)
+and `UsageError` (options, credentials, base URL).
 """
 
 from __future__ import annotations
 
 import math
-import random
 import signal
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
 from functools import partial, wraps
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -21,25 +22,28 @@ from typing import Any, ParamSpec, TypeVar
 import anyio
 from pydantic import SecretStr
 
-from pipeline.client import LabelsClient, check_base_url
-from pipeline.engine import Engine, RetryPolicy, Stop
-from pipeline.journal import Journal, JournalEntry, journal_path, read_journal
-from pipeline.plan import Checked, Job, OnExisting, RowOutcome, index_labels, plan
-from pipeline.progress import Mode, RunProgress
-from pipeline.rate import RateGate
-from pipeline.report import (
+from pipeline.errors import UsageError
+from pipeline.plan import Job, OnExisting, index_labels, plan
+from pipeline.report.journal import Journal, journal_path, read_journal
+from pipeline.report.summary import ImportSummary
+from pipeline.report.writers import (
     check_outputs,
     failed_rows_path,
     report_path_for,
     write_failed_rows,
     write_report,
 )
-from pipeline.rows import Problem
-from pipeline.settings import Settings, UsageError
-from pipeline.summary import ImportSummary
+from pipeline.rows import CheckedRow, JournalEntry, Problem, Progress, RowOutcome
+from pipeline.send.client import LabelsClient
+from pipeline.send.credentials import resolve_credentials
+from pipeline.send.engine import Engine, Stop
+from pipeline.send.rate import RateGate
+from pipeline.send.retry import policy_for
 from pipeline.validate import FileCheck
 
 TOP_ERRORS = 5
+
+ProgressCallback = Callable[[Progress], None]
 
 
 def parse_max_failures(value: int | str | None, jobs: int) -> int | None:
@@ -63,28 +67,23 @@ def parse_max_failures(value: int | str | None, jobs: int) -> int | None:
         ) from None
 
 
-def _secret(value: str | SecretStr | None) -> str | None:
-    if isinstance(value, SecretStr):
-        return value.get_secret_value()
-    return value
+def _check_limits(concurrency: int, rate: float, max_retries: int, timeout: float) -> None:
+    if concurrency < 1 or rate < 0 or max_retries < 0 or timeout <= 0:
+        raise UsageError("--concurrency ≥ 1, --rate ≥ 0, --max-retries ≥ 0, --timeout > 0")
 
 
-def _credentials(
-    api_key: str | SecretStr | None,
-    secret_key: str | SecretStr | None,
-    base_url: str | None,
-    insecure: bool,
-) -> tuple[str, str, str]:
-    settings = Settings()
-    key = _secret(api_key) or _secret(settings.api_key)
-    secret = _secret(secret_key) or _secret(settings.secret_key)
-    if not key or not secret:
-        raise UsageError(
-            "no API credentials: set FI_API_KEY and FI_SECRET_KEY in the environment or a .env "
-            "file (or use --sandbox to try the tool locally)"
-        )
-    url = check_base_url(base_url or settings.base_url, insecure=insecure)
-    return url, key, secret
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What the plan-and-send phase needs, decided before the first request."""
+
+    rows: list[CheckedRow]
+    journal: dict[tuple[str | None, int], JournalEntry]
+    journal_file: Path
+    on_existing: OnExisting
+    max_failures: int | str | None
+    resume: bool
+    dry_run: bool
+    progress: ProgressCallback | None
 
 
 async def import_labels(
@@ -106,72 +105,119 @@ async def import_labels(
     api_key: str | SecretStr | None = None,
     secret_key: str | SecretStr | None = None,
     insecure: bool = False,
-    progress: Mode = "off",
+    progress: ProgressCallback | None = None,
     handle_signals: bool = False,
-    retry_policy: RetryPolicy | None = None,
-    rng: random.Random | None = None,
 ) -> ImportSummary:
     """Create every valid row's label once; write the report; return the summary.
 
-    Credentials and base URL default to FI_API_KEY / FI_SECRET_KEY / FI_BASE_URL (env or
-    `.env`). `handle_signals` makes SIGINT/SIGTERM stop gracefully (a second one at once);
-    only the main thread can receive signals, so it is off for library callers.
+    Args:
+        path: the input: a spreadsheet (csv, tsv, txt, xlsx, xlsm, xls, ods, json, jsonl)
+            or another tool's export (see `source`).
+        sheet: read only this sheet of a workbook.
+        source: read `path` as this tool's export (`pipeline.read.migrate.SOURCES`); a
+            JSON or XML export of a known shape is recognised without it.
+        include_archived: import an export's archived records too.
+        report: the report file (.csv, .xlsx, .json, .jsonl); default
+            `./<input stem>.report.csv`. The failed-rows file and the journal go beside it.
+        concurrency: requests in flight at once.
+        rate: requests per second at most (0: no pacing, only `Retry-After` pauses).
+        max_retries: retries per request on 429, 5xx and network faults.
+        timeout: seconds per attempt.
+        on_existing: a label with the same name, type and project exists: `skip` it
+            (report `existing`), `update` its description and settings, or `fail` the row.
+        resume: skip rows that the journal of an earlier run says are done.
+        dry_run: validate and plan (the existing labels are listed), create nothing.
+        max_failures: stop after this many failed rows, or `"P%"` of the rows to send.
+        base_url, api_key, secret_key: default to FI_BASE_URL, FI_API_KEY, FI_SECRET_KEY
+            (environment or `.env`).
+        insecure: allow plain http to a host other than loopback.
+        progress: called with a `Progress` when sending starts and as each row finishes.
+        handle_signals: SIGINT/SIGTERM stop gracefully, a second one at once. Only the
+            main thread receives signals, so it is off for library callers.
+
+    Returns:
+        The `ImportSummary`: counts per status, every row's `RowOutcome`, the files written.
+        A stopped run (bad credentials, the error budget, a signal) returns too, with
+        `stopped` set and exit code 3.
+
+    Raises:
+        InputError: the input cannot be used (missing, unreadable, no name column).
+        UsageError: an option or the output paths make the run impossible.
+        ConfigurationError: no credentials, or a base URL that is not http(s).
+        InsecureURLError: plain http to a host other than loopback without `insecure`.
     """
     started = time.monotonic()
     input_path = Path(path)
     report_path = Path(report) if report is not None else report_path_for(input_path)
     check_outputs(input_path, report_path)
-    if concurrency < 1 or rate < 0 or max_retries < 0 or timeout <= 0:
-        raise UsageError("--concurrency ≥ 1, --rate ≥ 0, --max-retries ≥ 0, --timeout > 0")
-    url, key, secret = _credentials(api_key, secret_key, base_url, insecure)
+    _check_limits(concurrency, rate, max_retries, timeout)
+    credentials = resolve_credentials(api_key, secret_key, base_url, insecure=insecure)
     parse_max_failures(max_failures, 1)  # reject a malformed budget before any work
-
     check = FileCheck(input_path, sheet=sheet, source=source, include_archived=include_archived)
-    rows: list[Checked] = list(check)
     journal_file = journal_path(report_path)
-    done_before = read_journal(journal_file) if resume else {}
+    run = _Run(
+        rows=list(check),
+        journal=read_journal(journal_file) if resume else {},
+        journal_file=journal_file,
+        on_existing=on_existing,
+        max_failures=max_failures,
+        resume=resume,
+        dry_run=dry_run,
+        progress=progress,
+    )
     stop = Stop()
-    outcomes: list[RowOutcome] | None = None
-    jobs: list[Job] = []
     gate = RateGate(rate, wait=stop.wait, stopping=lambda: stop.requested)
-    async with LabelsClient(url, key, secret, concurrency=concurrency, timeout=timeout) as client:
+    client = LabelsClient(
+        credentials.base_url,
+        credentials.api_key,
+        credentials.secret_key,
+        concurrency=concurrency,
+        timeout=timeout,
+    )
+    async with client:
         engine = Engine(
             client,
             gate,
             stop,
-            policy=retry_policy or RetryPolicy(max_retries=max_retries),
+            policy=policy_for(max_retries),
             on_existing=on_existing,
             concurrency=concurrency,
-            rng=rng,
         )
-        with anyio.CancelScope() as hard_stop:
-            async with anyio.create_task_group() as group:
-                if handle_signals:
-                    group.start_soon(_watch_signals, stop, hard_stop)
-                existing = await engine.list_existing()
-                if existing is not None:
-                    outcomes, jobs = plan(
-                        rows,
-                        index_labels(existing),
-                        on_existing=on_existing,
-                        journal=done_before,
-                    )
-                    engine.max_failures = parse_max_failures(max_failures, len(jobs))
-                    if dry_run:
-                        _mark_dry_run(outcomes, jobs)
-                    else:
-                        await _send(engine, jobs, outcomes, journal_file, resume, progress)
-                group.cancel_scope.cancel()
-        if hard_stop.cancelled_caught:
-            stop.request("interrupted")
-    if outcomes is None:
-        # The listing never finished: nothing was sent; every valid row is not_attempted.
-        outcomes, _ = plan(rows, {}, on_existing=on_existing, journal=done_before)
-    summary = _finish(
-        rows, outcomes, engine, stop, report_path, input_path, started, dry_run=dry_run
-    )
+        outcomes = await _plan_and_send(run, engine, stop, handle_signals=handle_signals)
+    summary = _finish(run, outcomes, engine, stop, report_path, input_path, started)
     summary.file_warnings = [_notice(warning) for warning in check.warnings]
     return summary
+
+
+async def _plan_and_send(
+    run: _Run, engine: Engine, stop: Stop, *, handle_signals: bool
+) -> list[RowOutcome]:
+    """Every row's outcome; a second signal cuts the sending short at once."""
+    outcomes: list[RowOutcome] | None = None
+    with anyio.CancelScope() as hard_stop:
+        async with anyio.create_task_group() as group:
+            if handle_signals:
+                group.start_soon(_watch_signals, stop, hard_stop)
+            existing = await engine.list_existing()
+            if existing is not None:
+                outcomes, jobs = plan(
+                    run.rows,
+                    index_labels(existing),
+                    on_existing=run.on_existing,
+                    journal=run.journal,
+                )
+                engine.max_failures = parse_max_failures(run.max_failures, len(jobs))
+                if run.dry_run:
+                    _mark_dry_run(outcomes, jobs)
+                else:
+                    await _send(engine, jobs, outcomes, run)
+            group.cancel_scope.cancel()
+    if hard_stop.cancelled_caught:
+        stop.request("interrupted")
+    if outcomes is None:
+        # The listing never finished: nothing was sent; every valid row is not_attempted.
+        outcomes, _ = plan(run.rows, {}, on_existing=run.on_existing, journal=run.journal)
+    return outcomes
 
 
 def _notice(warning: Problem) -> str:
@@ -182,18 +228,11 @@ def _notice(warning: Problem) -> str:
     return f"{where}{warning.message}{hint}"
 
 
-async def _send(
-    engine: Engine,
-    jobs: Sequence[Job],
-    outcomes: list[RowOutcome],
-    journal_file: Path,
-    resume: bool,
-    progress: Mode,
-) -> None:
-    with (
-        Journal(journal_file, fresh=not resume) as journal,
-        RunProgress(len(jobs), mode=progress) as bar,
-    ):
+async def _send(engine: Engine, jobs: Sequence[Job], outcomes: list[RowOutcome], run: _Run) -> None:
+    report = run.progress or (lambda progress: None)
+    total = len(jobs)
+    counts = Counter[str]()
+    with Journal(run.journal_file, fresh=not run.resume) as journal:
 
         def finished(job: Job, outcome: RowOutcome) -> None:
             journal.record(
@@ -201,8 +240,10 @@ async def _send(
                     outcome.row, outcome.sheet, job.fingerprint, outcome.status, outcome.label_id
                 )
             )
-            bar.row_done(outcome)
+            counts[outcome.status] += 1
+            report(Progress(counts.total(), total, counts["failed"], outcome))
 
+        report(Progress(0, total, 0))
         await engine.run(jobs, outcomes, finished)
 
 
@@ -227,19 +268,17 @@ async def _watch_signals(stop: Stop, hard_stop: anyio.CancelScope) -> None:
 
 
 def _finish(
-    rows: Sequence[Checked],
+    run: _Run,
     outcomes: list[RowOutcome],
     engine: Engine,
     stop: Stop,
     report_path: Path,
     input_path: Path,
     started: float,
-    *,
-    dry_run: bool,
 ) -> ImportSummary:
     write_report(report_path, outcomes)
     failed_path = failed_rows_path(report_path, input_path)
-    written = write_failed_rows(failed_path, [r.raw for r in rows], outcomes)
+    written = write_failed_rows(failed_path, [r.raw for r in run.rows], outcomes)
     counts = Counter(o.status for o in outcomes)
     errors = Counter(o.error for o in outcomes if o.status == "failed" and o.error)
     message = stop.message
@@ -259,7 +298,7 @@ def _finish(
         elapsed_s=time.monotonic() - started,
         report=str(report_path),
         failed_rows=str(failed_path) if written else None,
-        dry_run=dry_run,
+        dry_run=run.dry_run,
         sending_s=engine.stats.sending_s,
         stopped=stop.reason,
         stop_message=message,
@@ -281,4 +320,4 @@ def _blocking(function: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
 
 
 import_labels_sync = _blocking(import_labels)
-"""`import_labels` for code without an event loop (Airflow tasks, scripts)."""
+"""`import_labels` for code without an event loop (Airflow tasks, scripts); same arguments."""

@@ -8,62 +8,19 @@ the journal of an earlier run with the same payload fingerprint (`--resume`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal
 
-from pipeline.journal import DONE_STATUSES, JournalEntry, canonical, digest
 from pipeline.labels import LabelSpec
-from pipeline.mapping import field_for_header
-from pipeline.rows import Problem, RawRow
+from pipeline.rows import DONE_STATUSES, CheckedRow, JournalEntry, Problem, RowOutcome
 
-Status = Literal["created", "existing", "updated", "invalid", "failed", "not_attempted", "skipped"]
-# `skipped`: a record of another tool's export left out on purpose (archived, or a kind
-# with no Future AGI equivalent); it is reported, never sent, and is not a failure.
-STATUSES: tuple[Status, ...] = (
-    "created",
-    "existing",
-    "updated",
-    "invalid",
-    "failed",
-    "not_attempted",
-    "skipped",
-)
 OnExisting = Literal["skip", "update", "fail"]
 LabelKey = tuple[str, str, str | None]
 # The fields `--on-existing update` may change; type and name identify the label.
 UPDATABLE = ("description", "settings")
-
-
-class Checked(Protocol):
-    """What the planner needs from a validated row (`pipeline.validate.CheckedRow`)."""
-
-    @property
-    def raw(self) -> RawRow: ...
-    @property
-    def label(self) -> LabelSpec | None: ...
-    @property
-    def problems(self) -> list[Problem]: ...
-    @property
-    def valid(self) -> bool: ...
-
-
-@dataclass(slots=True)
-class RowOutcome:
-    """One report line: what happened to one input row."""
-
-    row: int
-    sheet: str | None
-    name: str
-    type: str
-    status: Status
-    label_id: str | None = None
-    attempts: int = 0
-    http_status: int | None = None
-    error: str = ""
-    source_id: str | None = None
-    # A migration's notes on what converting this record dropped, e.g. a score direction.
-    lost: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +36,20 @@ class Job:
     fingerprint: str
     action: Literal["create", "update"]
     existing: Mapping[str, Any] | None = None
+
+
+def canonical(payload: dict[str, Any]) -> bytes:
+    """The payload as stable JSON bytes: what is sent, and what the fingerprint digests."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def fingerprint(payload: dict[str, Any]) -> str:
+    """A stable digest of what would be sent, so a changed row is sent again on resume."""
+    return digest(canonical(payload))
 
 
 def label_key(label: Mapping[str, Any]) -> LabelKey | None:
@@ -109,13 +80,6 @@ def changes_for(payload: Mapping[str, Any], existing: Mapping[str, Any]) -> dict
     }
 
 
-def _cell(raw: RawRow, field: str) -> str:
-    for header, value in raw.cells.items():
-        if field_for_header(header) == field:
-            return value.strip()
-    return ""
-
-
 def _problem_text(problems: Sequence[Problem]) -> str:
     errors = [p for p in problems if p.severity == "error"] or list(problems)
     parts = []
@@ -126,14 +90,9 @@ def _problem_text(problems: Sequence[Problem]) -> str:
     return "; ".join(parts) or "invalid row"
 
 
-def outcome_for(checked: Checked) -> RowOutcome:
+def outcome_for(checked: CheckedRow) -> RowOutcome:
     raw, label = checked.raw, checked.label
-    name: str
-    kind: str
-    if label is not None:
-        name, kind = label.name, label.type
-    else:
-        name, kind = _cell(raw, "name"), _cell(raw, "type")
+    name, kind = (label.name, label.type) if label is not None else (checked.name, checked.type)
     return RowOutcome(
         row=raw.row,
         sheet=raw.sheet,
@@ -148,7 +107,7 @@ def outcome_for(checked: Checked) -> RowOutcome:
 
 
 def plan(
-    rows: Sequence[Checked],
+    rows: Sequence[CheckedRow],
     existing: Mapping[LabelKey, Mapping[str, Any]],
     *,
     on_existing: OnExisting,
@@ -171,19 +130,19 @@ def plan(
             continue
         payload = label.payload()
         body = canonical(payload)
-        fingerprint = digest(body)
+        body_digest = digest(body)
         done = journal.get((checked.raw.sheet, checked.raw.row))
-        if done is not None and done.fingerprint == fingerprint and done.status in DONE_STATUSES:
-            outcome.status = cast(Status, done.status)
+        if done is not None and done.fingerprint == body_digest and done.status in DONE_STATUSES:
+            outcome.status = done.status
             outcome.label_id = done.label_id
             continue
         found = existing.get(label.key())
         if found is None:
-            jobs.append(Job(index, label, payload, body, fingerprint, "create"))
+            jobs.append(Job(index, label, payload, body, body_digest, "create"))
             continue
         settle_existing(
             outcome,
-            Job(index, label, payload, body, fingerprint, "update", found),
+            Job(index, label, payload, body, body_digest, "update", found),
             on_existing,
             jobs,
         )

@@ -1,13 +1,15 @@
-"""The values that flow between stages: a row as read, and a problem found in it.
+"""Every value that crosses stages: a row as read, its problems, its check, its outcome.
 
-Every stage speaks in these terms, so a reader, the validator, the planner and the report
-all agree on what "row 12 of sheet Quality" means.
+Each stage speaks in these terms, so a reader, the validator, the planner, the sender and
+the report all agree on what "row 12 of sheet Quality" means and what became of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from pipeline.labels import LabelSpec
 
 Severity = Literal["error", "warning"]
 
@@ -49,8 +51,84 @@ class Problem:
     severity: Severity = "error"
 
 
-class InputError(Exception):
-    """The input cannot be used at all (missing, unreadable, not a spreadsheet, no name column).
+@dataclass(frozen=True, slots=True)
+class CheckedRow:
+    """One input row and its outcome: a label ready to send, or the reasons it is not.
 
-    Its message is one line a person can act on; the CLI prints it and exits 2.
+    `name` and `type` are the row's name and type cells as typed (trimmed), so a row
+    without a label can still be named in the report.
     """
+
+    raw: RawRow
+    label: LabelSpec | None
+    problems: list[Problem]
+    name: str = ""
+    type: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return self.label is not None and all(p.severity != "error" for p in self.problems)
+
+    @property
+    def skipped(self) -> str | None:
+        """Why the row is left out on purpose (an archived or unconvertible record)."""
+        return self.raw.skip
+
+
+Status = Literal["created", "existing", "updated", "invalid", "failed", "not_attempted", "skipped"]
+# `skipped`: a record of another tool's export left out on purpose (archived, or a kind
+# with no Future AGI equivalent); it is reported, never sent, and is not a failure.
+STATUSES: tuple[Status, ...] = (
+    "created",
+    "existing",
+    "updated",
+    "invalid",
+    "failed",
+    "not_attempted",
+    "skipped",
+)
+# Statuses that mean "the label is on the server as the row asked": resume skips them.
+DONE_STATUSES: frozenset[Status] = frozenset({"created", "existing", "updated"})
+
+# Why a run ended before every row was sent.
+StopReason = Literal["interrupted", "fatal", "max_failures"]
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    """One report line: what happened to one input row."""
+
+    row: int
+    sheet: str | None
+    name: str
+    type: str
+    status: Status
+    label_id: str | None = None
+    attempts: int = 0
+    http_status: int | None = None
+    error: str = ""
+    source_id: str | None = None
+    # A migration's notes on what converting this record dropped, e.g. a score direction.
+    lost: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """A finished row as the journal keeps it: written by the report, read back by the plan."""
+
+    row: int
+    sheet: str | None
+    fingerprint: str
+    status: str
+    label_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far the sending is, given to a progress callback as each row finishes."""
+
+    done: int
+    total: int
+    failed: int
+    # The row that just finished; None for the first call, before any row is sent.
+    outcome: RowOutcome | None = None

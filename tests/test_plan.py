@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from pipeline.journal import JournalEntry, fingerprint
 from pipeline.labels import LabelSpec
-from pipeline.plan import changes_for, index_labels, plan
-from pipeline.rows import Problem, RawRow
+from pipeline.plan import changes_for, fingerprint, index_labels, plan
+from pipeline.rows import CheckedRow, JournalEntry, Problem, RawRow
 
 
-@dataclass
-class Row:
-    raw: RawRow
-    label: LabelSpec | None
-    problems: list[Problem]
-
-    @property
-    def valid(self) -> bool:
-        return self.label is not None
-
-
-def row(number: int, name: str, kind: str = "star", **extra: Any) -> Row:
+def row(number: int, name: str, kind: str = "star", **extra: Any) -> CheckedRow:
     label = LabelSpec.parse({"name": name, "type": kind, **extra})
-    return Row(RawRow(number, None, {"name": name, "type": kind}), label, [])
+    return CheckedRow(RawRow(number, None, {"name": name, "type": kind}), label, [])
 
 
-def bad_row(number: int) -> Row:
+def bad_row(number: int) -> CheckedRow:
     problem = Problem(number, None, "type", "xyz", '"xyz" is not a valid choice.', "use star")
-    return Row(RawRow(number, None, {"Name": "Odd", "Type": "xyz"}), None, [problem])
+    raw = RawRow(number, None, {"Name": "Odd", "Type": "xyz"})
+    return CheckedRow(raw, None, [problem], name="Odd", type="xyz")
 
 
 SERVER: list[dict[str, Any]] = [

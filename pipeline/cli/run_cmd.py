@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
@@ -14,12 +15,11 @@ import typer
 from rich.console import Console
 
 from pipeline.cli.app import EXIT_FATAL, EXIT_USAGE, app
+from pipeline.cli.progress import RunProgress, print_summary
+from pipeline.errors import InputError, UsageError
 from pipeline.importer import import_labels
-from pipeline.progress import Mode, print_summary
-from pipeline.rows import InputError
+from pipeline.report.summary import ImportSummary
 from pipeline.sandbox import SandboxConfig, running_sandbox
-from pipeline.settings import UsageError
-from pipeline.summary import ImportSummary
 
 
 class OnExistingChoice(StrEnum):
@@ -117,7 +117,7 @@ def run(
     ),
 ) -> None:
     """Create every valid row's label exactly once and report on every row."""
-    progress: Mode = "off" if no_progress else "auto"
+    bar = None if no_progress else RunProgress()
     start = partial(
         import_labels,
         input_path,
@@ -135,12 +135,13 @@ def run(
         max_failures=max_failures,
         base_url=base_url,
         insecure=insecure,
-        progress=progress,
+        progress=bar,
         handle_signals=True,
     )
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        summary = anyio.run(_run, start, sandbox)
+        with bar or nullcontext():
+            summary = anyio.run(_run, start, sandbox)
     except KeyboardInterrupt:
         err.print("label-import: interrupted before any row was sent", markup=False)
         raise typer.Exit(EXIT_FATAL) from None

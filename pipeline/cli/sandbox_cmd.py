@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 
 from pipeline.cli.app import EXIT_USAGE, app
-from pipeline.net import is_loopback
 from pipeline.sandbox import DEMO_API_KEY, DEMO_SECRET_KEY, Organisation, SandboxConfig
 from pipeline.sandbox.server import port_is_free, serve_until_stopped
+from pipeline.send.net import is_loopback
 
 
 def _organisations(pairs: list[str]) -> tuple[Organisation, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.cli.app import app
-from pipeline.migrate import SOURCES
+from pipeline.read.migrate import SOURCES
 
 
 @app.command()

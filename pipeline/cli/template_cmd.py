@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from pipeline.cli.app import EXIT_USAGE, app
-from pipeline.rows import InputError
-from pipeline.template import write_template
+from pipeline.errors import InputError
+from pipeline.validate.template import write_template
 
 
 @app.command()

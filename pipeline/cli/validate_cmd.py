@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE, app
-from pipeline.rows import InputError, Problem
+from pipeline.errors import InputError
+from pipeline.rows import Problem
 from pipeline.validate import ValidationResult, validate_file
 
 # A terminal table of thousands of rows helps nobody; --json has them all.

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.formula import restore
-from pipeline.rows import InputError, Problem, RawRow
+from pipeline.errors import InputError
+from pipeline.read.formula import restore
+from pipeline.rows import Problem, RawRow
 
 
 @dataclass(slots=True)

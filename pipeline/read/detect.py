@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.rows import InputError
+from pipeline.errors import InputError
 
 FORMATS = ("csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "jsonl")
 TEXT_FORMATS = frozenset({"csv", "tsv", "txt"})

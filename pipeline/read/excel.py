@@ -10,9 +10,10 @@ from typing import Any
 
 import python_calamine
 
+from pipeline.errors import InputError
 from pipeline.read.base import Reader, Sheet, table
 from pipeline.read.xlsx_hidden import Hidden, hidden_cells
-from pipeline.rows import InputError, Problem, RawRow
+from pipeline.rows import Problem, RawRow
 
 
 def cell_text(value: Any) -> str:

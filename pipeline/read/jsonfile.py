@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import InputError
 from pipeline.read.base import Reader, Sheet
 from pipeline.read.text import sniff_encoding
-from pipeline.rows import InputError, RawRow
+from pipeline.rows import RawRow
 
 
 def value_text(value: Any) -> str:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from pipeline.errors import InputError
 from pipeline.read.base import Reader, Sheet, table
 from pipeline.read.detect import reject_binary
-from pipeline.rows import InputError
 
 # Python's default (128 KiB) rejects long descriptions; this still bounds a runaway cell.
 MAX_CELL = 16 * 1024 * 1024

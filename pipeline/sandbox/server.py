@@ -12,9 +12,9 @@ from typing import Any
 
 from aiohttp import web
 
-from pipeline.net import is_loopback
 from pipeline.sandbox.app import STATE, create_app
 from pipeline.sandbox.config import SandboxConfig
+from pipeline.send.net import is_loopback
 
 
 @dataclass(frozen=True)

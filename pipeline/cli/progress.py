@@ -1,0 +1,144 @@
+"""Progress while a run goes, and the summary table at its end.
+
+A bar is for a person watching a terminal; a scheduler's log wants an occasional plain
+line instead, so the mode follows whether stderr is a TTY. Progress goes to stderr so
+stdout stays clean for `--json`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Literal, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as Bar
+from rich.table import Table
+from rich.text import Text
+
+from pipeline.report.summary import ImportSummary
+from pipeline.rows import STATUSES, Progress
+
+Mode = Literal["auto", "rich", "plain"]
+PLAIN_INTERVAL_S = 5.0
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} rows/s" if speed else "- rows/s", style="cyan")
+
+
+class RunProgress:
+    """Shows the sending as it goes: a context manager around the run, and the run's
+    progress callback. The bar or the first line starts when the sending does."""
+
+    def __init__(
+        self,
+        *,
+        mode: Mode = "auto",
+        stream: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        interval: float = PLAIN_INTERVAL_S,
+    ) -> None:
+        self._stream = stream or sys.stderr
+        if mode == "auto":
+            mode = "rich" if self._stream.isatty() else "plain"
+        self._mode = mode
+        self._clock = clock
+        self._interval = interval
+        self._started = clock()
+        self._last_line = self._started
+        self._bar: Bar | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> RunProgress:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def __call__(self, progress: Progress) -> None:
+        if progress.outcome is None:
+            self._start(progress.total)
+        elif self._bar is not None and self._task is not None:
+            self._bar.update(self._task, completed=progress.done, failed=progress.failed)
+        elif self._mode == "plain":
+            now = self._clock()
+            if now - self._last_line >= self._interval:
+                self._last_line = now
+                self._stream.write(self._line(progress, now) + "\n")
+                self._stream.flush()
+
+    def _start(self, total: int) -> None:
+        self._started = self._last_line = self._clock()
+        if self._mode != "rich" or self._bar is not None:
+            return
+        self._bar = Bar(
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _RateColumn(),
+            TimeRemainingColumn(),
+            TextColumn("[red]{task.fields[failed]} failed"),
+            console=Console(file=self._stream),
+            transient=True,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task("rows", total=total, failed=0)
+
+    def _line(self, progress: Progress, now: float) -> str:
+        elapsed = max(now - self._started, 1e-9)
+        rate = progress.done / elapsed
+        left = progress.total - progress.done
+        eta = f", about {left / rate:.0f}s left" if rate > 0 else ""
+        return (
+            f"label-import: {progress.done}/{progress.total} rows sent, {rate:.1f} rows/s, "
+            f"{progress.failed} failed{eta}"
+        )
+
+
+def print_summary(summary: ImportSummary, console: Console) -> None:
+    """The end-of-run table: counts, effort, files and the commonest errors."""
+    table = Table(title="label-import" + (" (dry run)" if summary.dry_run else ""))
+    table.add_column("status")
+    table.add_column("rows", justify="right")
+    for status in STATUSES:
+        count = getattr(summary, status)
+        if count or status in ("created", "failed"):
+            table.add_row(status, str(count))
+    table.add_row("total", str(summary.total), style="bold")
+    console.print(table)
+    console.print(
+        f"{summary.requests} requests, {summary.retries} retries, {summary.elapsed_s:.1f}s",
+        highlight=False,
+    )
+    for error, count in summary.top_errors:
+        console.print(f"  {count} rows: {error}", highlight=False, markup=False)
+    console.print(f"report: {summary.report}", highlight=False, markup=False)
+    if summary.failed_rows:
+        console.print(
+            f"rows to fix: {summary.failed_rows} (fix them and run the same command on it)",
+            highlight=False,
+            markup=False,
+        )
+    if summary.stopped:
+        console.print(f"[bold red]stopped:[/] {escape(summary.stop_message)}", highlight=False)

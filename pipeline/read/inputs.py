@@ -1,0 +1,91 @@
+"""Which reader an input needs: another tool's export (named, or recognised by its shape)
+or a spreadsheet reader chosen by the file's extension."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.read.base import Reader
+from pipeline.read.detect import TEXT_FORMATS, WORKBOOK_FORMATS, check_readable, detect_format
+from pipeline.read.excel import WorkbookReader
+from pipeline.read.jsonfile import JsonReader
+from pipeline.read.migrate import detect, load, migrate_document, named_source
+from pipeline.read.migrate.reader import MigrationReader
+from pipeline.read.text import TextReader
+from pipeline.rows import Problem, RawRow
+
+
+def open_reader(path: Path, *, sheet: str | None = None) -> Reader:
+    """The spreadsheet reader for `path`. Raises InputError when the file is missing, empty
+    or of an unsupported type; problems inside the file surface while iterating."""
+    path = Path(path)
+    check_readable(path)
+    file_format = detect_format(path)
+    if file_format in TEXT_FORMATS:
+        return TextReader(path, sheet, format=file_format)
+    if file_format in WORKBOOK_FORMATS:
+        return WorkbookReader(path, sheet, format=file_format)
+    return JsonReader(path, sheet, format=file_format)
+
+
+def read_rows(path: Path, *, sheet: str | None = None) -> Iterator[RawRow]:
+    """Every data row of every sheet (or of `sheet`), in file order, streamed."""
+    return iter(open_reader(path, sheet=sheet))
+
+
+# Only these can hold another tool's export; spreadsheets are never sniffed for one.
+_EXPORT_SUFFIXES = (".json", ".xml")
+
+
+def open_input(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    source: str | None = None,
+    include_archived: bool = False,
+) -> Reader:
+    """The reader for `path`. With `source` the file must be that tool's export; without
+    it a JSON or XML file whose shape is unmistakably one tool's is read as that tool's."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if source is None and suffix not in _EXPORT_SUFFIXES:
+        return open_reader(path, sheet=sheet)
+    # A named source is checked before the file: an unknown name is the problem to report.
+    chosen = named_source(source) if source is not None else None
+    doc = load(path)
+    chosen = chosen or detect(doc)
+    if chosen is None:
+        if suffix == ".xml":
+            raise InputError(
+                f"{path.name}: not a Label Studio labeling config (the only XML we read)"
+            )
+        return open_reader(path, sheet=sheet)
+    migration = migrate_document(path, doc, chosen, include_archived=include_archived)
+    reader = MigrationReader(path, format=suffix.lstrip("."), migration=migration)
+    if source is None:
+        reader.warnings.append(
+            Problem(
+                0,
+                None,
+                None,
+                None,
+                f"detected source: {chosen.title} (--from {chosen.name})",
+                "give --from NAME to read it as another tool's export",
+                "warning",
+            )
+        )
+    if migration.archived_skipped:
+        reader.warnings.append(
+            Problem(
+                0,
+                None,
+                None,
+                None,
+                f"{migration.archived_skipped} archived record(s) skipped",
+                "use --include-archived to import them too",
+                "warning",
+            )
+        )
+    return reader

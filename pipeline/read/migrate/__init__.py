@@ -1,0 +1,132 @@
+"""Migrations: other tools' label-definition exports read into the rows a spreadsheet gives.
+
+`read_migration` loads an export, picks the source (given, or detected from the file's
+shape), maps every record onto our types and yields one `RawRow` per record, numbered by
+its position in the file, so validation, planning, sending and the report are shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import InputError
+from pipeline.read.detect import check_readable
+from pipeline.read.jsonfile import json_document
+from pipeline.read.migrate import (
+    argilla,
+    braintrust,
+    labelstudio,
+    langfuse,
+    langsmith,
+    opik,
+    phoenix,
+)
+from pipeline.read.migrate.source import Source
+from pipeline.read.text import sniff_encoding
+from pipeline.rows import RawRow
+
+SOURCES: dict[str, Source] = {
+    source.name: source
+    for source in (
+        langfuse.SOURCE,
+        langsmith.SOURCE,
+        phoenix.SOURCE,
+        argilla.SOURCE,
+        labelstudio.SOURCE,
+        opik.SOURCE,
+        braintrust.SOURCE,
+    )
+}
+
+
+@dataclass
+class Migration:
+    source: Source
+    detected: bool
+    rows: list[RawRow] = field(default_factory=list)
+    archived_skipped: int = 0
+
+
+def load(path: Path) -> Any:
+    """The export as JSON, or as text when it is XML (Label Studio keeps its config as XML).
+
+    Encoding and unusable-file checks are the spreadsheet readers' own, so a broken export
+    gets the same one-line message a broken JSON sheet would.
+    """
+    check_readable(path)
+    encoding, _ = sniff_encoding(path)
+    content = path.read_text(encoding=encoding, errors="replace").lstrip("\ufeff")
+    if path.suffix.lower() == ".xml" or content.lstrip().startswith("<"):
+        return content
+    return json_document(path, content)
+
+
+def detect(doc: Any) -> Source | None:
+    """The one source whose shape most of the records have, or None when unclear."""
+    matches = []
+    for source in SOURCES.values():
+        records = source.records(doc)
+        if records and sum(source.looks_like(r) for r in records) * 2 > len(records):
+            matches.append(source)
+    return matches[0] if len(matches) == 1 else None
+
+
+def named_source(name: str) -> Source:
+    if name not in SOURCES:
+        raise InputError(f"unknown source '{name}': use one of {', '.join(SOURCES)}")
+    return SOURCES[name]
+
+
+def read_migration(
+    path: Path, source: str | None = None, *, include_archived: bool = False
+) -> Migration:
+    """Every record of the export as a row; raises InputError when the file is not usable."""
+    path = Path(path)
+    chosen = named_source(source) if source is not None else None
+    doc = load(path)
+    chosen = chosen or detect(doc)
+    if chosen is None:
+        names = ", ".join(SOURCES)
+        raise InputError(
+            f"{path}: cannot tell which tool this export is from: give --from ({names})"
+        )
+    migration = migrate_document(path, doc, chosen, include_archived=include_archived)
+    migration.detected = source is None
+    return migration
+
+
+def migrate_document(
+    path: Path, doc: Any, source: Source, *, include_archived: bool = False
+) -> Migration:
+    """Map a loaded export's records with `source`'s rules, one row per record."""
+    migration = Migration(source, detected=False)
+    records = source.records(doc)
+    if records is None:
+        raise InputError(f"{path}: {source.expected}")
+    if not records:
+        raise InputError(f"{path}: the export holds no records")
+    for position, record in enumerate(records, start=1):
+        definition = source.convert(record, position)
+        if definition.archived and include_archived:
+            definition.archived = False
+            definition.warn(
+                None, f"archived in {source.title}: imported because of --include-archived"
+            )
+        elif definition.archived:
+            migration.archived_skipped += 1
+        migration.rows.append(definition.to_row(source.title))
+    return migration
+
+
+__all__ = [
+    "SOURCES",
+    "Migration",
+    "Source",
+    "detect",
+    "load",
+    "migrate_document",
+    "named_source",
+    "read_migration",
+]

@@ -1,0 +1,115 @@
+"""Argilla v2 dataset questions (`settings.json`, or the questions endpoint's `items`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.read.migrate.definition import (
+    Definition,
+    categorical,
+    mapping,
+    number,
+    numeric,
+    text,
+)
+from pipeline.read.migrate.source import Source, not_an_object, start, unknown_kind
+
+SELECTIONS = ("label_selection", "multi_label_selection")
+NO_EQUIVALENT = ("ranking", "span")
+
+
+def records(doc: Any) -> list[Any] | None:
+    if isinstance(doc, dict):
+        for key in ("questions", "items"):
+            if isinstance(doc.get(key), list):
+                return list(doc[key])
+    return None
+
+
+def _selection(definition: Definition, settings: dict[str, Any], multi: bool) -> None:
+    options = [o for o in settings.get("options") or [] if isinstance(o, dict)]
+    categorical(
+        definition,
+        [(text(o.get("text")) or str(o.get("value")), o.get("value")) for o in options],
+        multi_choice=multi,
+    )
+    if any(text(o.get("description")) for o in options):
+        definition.warn("options", "option descriptions: not supported, dropped")
+    if multi and settings.get("options_order") not in (None, "natural"):
+        definition.warn(
+            "options", f"options_order {settings['options_order']}: not supported, dropped"
+        )
+
+
+def _rating(definition: Definition, settings: dict[str, Any]) -> None:
+    values = sorted(
+        {
+            v
+            for o in settings.get("options") or []
+            if isinstance(o, dict) and (v := number(o.get("value"))) is not None
+        }
+    )
+    if values and values == list(range(1, len(values) + 1)):
+        definition.label_type = "star"
+        definition.settings = {"no_of_stars": len(values)}
+        return
+    if len(values) < 2:
+        definition.fail(
+            "options",
+            "a rating question needs at least two values",
+            "give the rating its values, e.g. 1 to 5",
+        )
+        return
+    numeric(definition, values[0], values[-1], step=1, display_type="button")
+    if values != list(range(int(values[0]), int(values[-1]) + 1)):
+        shown = ", ".join(str(v) for v in values)
+        definition.warn(
+            "options", f"rating values {shown} have gaps: any value in the range is allowed"
+        )
+
+
+def convert(record: Any, position: int) -> Definition:
+    if not isinstance(record, dict):
+        return not_an_object(position)
+    name_key = "title" if text(record.get("title")) else "name"
+    definition = start(record, position, name_key=name_key, id_key="name")
+    if record.get("id") is not None:
+        definition.source_id = str(record["id"])
+    settings = mapping(record.get("settings"))
+    kind = settings.get("type")
+    if kind in SELECTIONS:
+        _selection(definition, settings, multi=kind == "multi_label_selection")
+    elif kind == "rating":
+        _rating(definition, settings)
+    elif kind == "text":
+        definition.label_type = "text"
+        if settings.get("use_markdown"):
+            definition.warn(None, "use_markdown: not supported, dropped")
+    elif kind in NO_EQUIVALENT:
+        definition.skipped = f"{kind} questions have no Future AGI equivalent"
+    else:
+        unknown_kind(
+            definition,
+            "settings.type",
+            kind,
+            "label_selection, multi_label_selection, rating or text",
+        )
+    return definition
+
+
+SOURCE = Source(
+    name="argilla",
+    title="Argilla dataset questions",
+    where="the dataset's settings.json (Settings.to_json, or .argilla/settings.json on the Hub), "
+    "or GET /api/v1/datasets/{id}/questions",
+    expected="no 'questions' or 'items' array: "
+    "is this an Argilla settings.json or questions export?",
+    records=records,
+    looks_like=lambda record: (
+        isinstance(record, dict)
+        and isinstance(record.get("settings"), dict)
+        and "type" in record["settings"]
+        and "name" in record
+    ),
+    convert=convert,
+)

@@ -1,0 +1,111 @@
+"""Label Studio labeling configs: the project JSON's `label_config`, or the XML itself.
+
+The XML comes from users, so it is parsed with defusedxml: a DTD or an entity is refused
+outright rather than expanded or fetched.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from pipeline.errors import InputError
+from pipeline.read.migrate.definition import Definition, categorical, numeric, text
+from pipeline.read.migrate.source import Source
+
+CONVERTED = ("Choices", "Rating", "Number", "TextArea")
+
+
+class BadConfig(InputError):
+    """The labeling config is not well-formed XML or uses DTDs or entities."""
+
+
+def parse(xml_text: str) -> ET.Element:
+    try:
+        root: ET.Element = fromstring(xml_text, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise BadConfig(
+            f"the labeling config uses DTDs or entities, which are refused ({exc})"
+        ) from None
+    except ET.ParseError as exc:
+        raise BadConfig(f"the labeling config is not well-formed XML: {exc}") from None
+    return root
+
+
+def records(doc: Any) -> list[Any] | None:
+    """The config's control tags, in document order."""
+    if isinstance(doc, dict) and isinstance(doc.get("label_config"), str):
+        doc = doc["label_config"]
+    if not isinstance(doc, str) or not doc.lstrip().startswith("<"):
+        return None
+    root = parse(doc)
+    return [
+        element
+        for element in root.iter()
+        if "name" in element.attrib and "toName" in element.attrib
+    ]
+
+
+def _choices(definition: Definition, element: ET.Element) -> None:
+    choices = element.findall("Choice")
+    categorical(
+        definition,
+        [(c.get("value", ""), c.get("alias") or c.get("value")) for c in choices],
+        multi_choice=element.get("choice") == "multiple",
+    )
+    lost = sorted({attr for c in choices for attr in ("hotkey", "hint") if c.get(attr)})
+    if lost:
+        definition.warn("options", f"{' and '.join(lost)}: not supported, dropped")
+
+
+def convert(element: Any, position: int) -> Definition:
+    assert isinstance(element, ET.Element)
+    definition = Definition(position, source_id=element.get("name"), name=text(element.get("name")))
+    tag = element.tag
+    if tag == "Choices":
+        _choices(definition, element)
+    elif tag == "Rating":
+        stars = element.get("maxRating", "5")
+        definition.label_type = "star"
+        definition.settings = {"no_of_stars": int(stars) if stars.isdigit() else stars}
+        if element.get("icon"):
+            definition.warn(None, f"icon {element.get('icon')}: not supported, dropped")
+    elif tag == "Number":
+        display = "slider" if element.get("slider", "").lower() == "true" else "button"
+        numeric(
+            definition,
+            element.get("min"),
+            element.get("max"),
+            step=element.get("step"),
+            display_type=display,
+        )
+    elif tag == "TextArea":
+        definition.label_type = "text"
+        placeholder = element.get("placeholder")
+        if placeholder:
+            definition.settings = {"placeholder": placeholder}
+        if element.get("maxSubmissions"):
+            definition.warn(None, "maxSubmissions: a count of answers, not a length: dropped")
+    else:
+        definition.skipped = f"<{tag}> controls have no Future AGI equivalent"
+    return definition
+
+
+def _looks_like(record: Any) -> bool:
+    return isinstance(record, ET.Element)
+
+
+SOURCE = Source(
+    name="labelstudio",
+    title="Label Studio labeling config",
+    where="the project JSON from GET /api/projects/{id} (its label_config), "
+    "or the config XML itself",
+    expected="no 'label_config' and not labeling-config XML: "
+    "is this a Label Studio project or config?",
+    records=records,
+    looks_like=_looks_like,
+    convert=convert,
+)

@@ -1,0 +1,78 @@
+"""LangSmith feedback configs (`GET /api/v1/feedback-configs`), with rubric items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.read.migrate.definition import Definition, categorical, mapping, numeric, text
+from pipeline.read.migrate.source import Source, not_an_object, start, unknown_kind
+
+
+def records(doc: Any) -> list[Any] | None:
+    """A bare list; rubric items (a key and a description, no config) lend their description
+    to the config with the same key, which LangSmith keeps apart from the config itself."""
+    if not isinstance(doc, list):
+        return None
+    descriptions = {
+        item["feedback_key"]: item["description"]
+        for item in doc
+        if isinstance(item, dict)
+        and "feedback_config" not in item
+        and isinstance(item.get("feedback_key"), str)
+        and isinstance(item.get("description"), str)
+    }
+    merged = []
+    for item in doc:
+        if isinstance(item, dict) and "feedback_config" in item and not item.get("description"):
+            key = item.get("feedback_key")
+            if key in descriptions:
+                item = {**item, "description": descriptions[key]}
+        merged.append(item)
+    return merged
+
+
+def convert(record: Any, position: int) -> Definition:
+    if not isinstance(record, dict):
+        return not_an_object(position)
+    definition = start(record, position, name_key="feedback_key", id_key="feedback_key")
+    config = record.get("feedback_config")
+    if config is None and "description" in record:
+        definition.skipped = "rubric item: its description is carried by the config with this key"
+        return definition
+    config = mapping(config)
+    kind = config.get("type")
+    if kind == "continuous":
+        numeric(definition, config.get("min"), config.get("max"))
+    elif kind == "categorical":
+        options = []
+        for category in config.get("categories") or []:
+            if not isinstance(category, dict):
+                continue
+            label = text(category.get("label"))
+            if label is None:
+                label = str(category.get("value"))
+                definition.warn("options", f"category {label} has no label: '{label}' used")
+            options.append((label, category.get("value")))
+        categorical(
+            definition, options, multi_choice=bool(config.get("allows_multiple_categories"))
+        )
+    elif kind == "freeform":
+        definition.label_type = "text"
+    else:
+        unknown_kind(
+            definition, "feedback_config.type", kind, "continuous, categorical or freeform"
+        )
+    if record.get("is_lower_score_better"):
+        definition.warn(None, "is_lower_score_better: not supported, dropped")
+    return definition
+
+
+SOURCE = Source(
+    name="langsmith",
+    title="LangSmith feedback configs",
+    where="GET /api/v1/feedback-configs (a JSON list; annotation-queue rubric items may be added)",
+    expected="not a list of feedback configs: is this a LangSmith feedback-config export?",
+    records=records,
+    looks_like=lambda record: isinstance(record, dict) and "feedback_key" in record,
+    convert=convert,
+)

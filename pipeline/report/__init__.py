@@ -1,0 +1,1 @@
+"""What a run leaves behind: the report, the failed-rows file, the journal and the summary."""

@@ -1,0 +1,63 @@
+"""What a run tells its caller: counts per status, effort spent, and where the files are.
+
+The CLI prints it (table or `--json`); library callers get it as a typed value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.rows import STATUSES, RowOutcome, StopReason
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    total: int
+    created: int
+    existing: int
+    updated: int
+    invalid: int
+    failed: int
+    not_attempted: int
+    skipped: int
+    requests: int
+    retries: int
+    elapsed_s: float
+    report: str
+    failed_rows: str | None
+    dry_run: bool = False
+    sending_s: float = 0.0
+    stopped: StopReason | None = None
+    stop_message: str = ""
+    top_errors: list[tuple[str, int]] = field(default_factory=list)
+    # File-level notes from reading: an encoding guessed, a migration source detected,
+    # archived records skipped, a sheet without label columns.
+    file_warnings: list[str] = field(default_factory=list)
+    rows: list[RowOutcome] = field(default_factory=list, repr=False)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all done, 1 some rows invalid or failed, 3 fatal or interrupted."""
+        if self.stopped is not None:
+            return 3
+        return 1 if self.invalid or self.failed else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` object: everything but the per-row lines (those are in the report)."""
+        return {
+            "total": self.total,
+            **{status: getattr(self, status) for status in STATUSES},
+            "requests": self.requests,
+            "retries": self.retries,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "sending_s": round(self.sending_s, 3),
+            "report": self.report,
+            "failed_rows": self.failed_rows,
+            "dry_run": self.dry_run,
+            "stopped": self.stopped,
+            "stop_message": self.stop_message,
+            "top_errors": [{"error": e, "rows": n} for e, n in self.top_errors],
+            "file_warnings": self.file_warnings,
+            "exit_code": self.exit_code,
+        }

@@ -1,0 +1,204 @@
+"""The report (one line per input row) and the failed-rows file (ready to fix and re-run).
+
+Every text cell written to CSV or XLSX goes through `formula.neutralise`, so opening a
+report never runs a formula a label name smuggled in; the readers undo it on the way back.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from pipeline.errors import UsageError
+from pipeline.read.formula import neutralise
+from pipeline.report.journal import journal_path
+from pipeline.rows import FAILED_ROW_COLUMNS, RawRow, RowOutcome
+
+REPORT_COLUMNS = (
+    "row",
+    "sheet",
+    "name",
+    "type",
+    "status",
+    "label_id",
+    "attempts",
+    "http_status",
+    "error",
+)
+REPORT_FORMATS = (".csv", ".xlsx", ".json", ".jsonl")
+# Formats we cannot write back; the failed rows go to a workbook the readers accept.
+# A Label Studio XML config's failed controls go to JSON rows, which `run` reads back.
+_FAILED_FALLBACK = {".xls": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx", ".xml": ".json"}
+
+
+def report_path_for(input_path: Path) -> Path:
+    return Path.cwd() / f"{input_path.stem}.report.csv"
+
+
+def failed_rows_path(report: Path, input_path: Path) -> Path:
+    suffix = input_path.suffix.lower()
+    suffix = _FAILED_FALLBACK.get(suffix, suffix)
+    return report.with_name(f"{input_path.stem}.failed{suffix}")
+
+
+def check_outputs(input_path: Path, report: Path) -> None:
+    """Refuse, before anything is sent, output paths that would lose data or fail later:
+    a report over the input, two outputs on one file, a folder, a folder we cannot write."""
+    if report.suffix.lower() not in REPORT_FORMATS:
+        raise UsageError(f"--report {report.name}: use a {', '.join(REPORT_FORMATS)} file name")
+    outputs = {
+        "the report": report,
+        "the failed-rows file": failed_rows_path(report, input_path),
+        "the journal": journal_path(report),
+    }
+    source = input_path.resolve()
+    seen: dict[Path, str] = {}
+    for what, path in outputs.items():
+        resolved = path.resolve()
+        if resolved == source:
+            raise UsageError(f"--report {report}: {what} would overwrite the input file")
+        if resolved in seen:
+            raise UsageError(f"--report {report}: {what} would overwrite {seen[resolved]}")
+        seen[resolved] = what
+        if path.is_dir():
+            raise UsageError(f"--report {report}: {what} {path} is a folder")
+    folder = report.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--report {report}: cannot create {folder} ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"--report {report}: cannot write in {folder}")
+
+
+def report_records(outcomes: Sequence[RowOutcome]) -> list[dict[str, Any]]:
+    """The report lines as plain records; a migration's rows add `source_id` (where each
+    label came from) and `lost` (what its conversion dropped)."""
+    with_source = any(o.source_id for o in outcomes)
+    records = []
+    for o in outcomes:
+        record: dict[str, Any] = {
+            "row": o.row,
+            "sheet": o.sheet,
+            "name": o.name,
+            "type": o.type,
+            "status": o.status,
+            "label_id": o.label_id,
+            "attempts": o.attempts,
+            "http_status": o.http_status,
+            "error": o.error,
+        }
+        if with_source:
+            record["source_id"] = o.source_id
+            record["lost"] = o.lost
+        records.append(record)
+    return records
+
+
+def write_report(path: Path, outcomes: Sequence[RowOutcome]) -> None:
+    if path.suffix.lower() not in REPORT_FORMATS:
+        raise ValueError(f"cannot write {path.name}: use one of {', '.join(REPORT_FORMATS)}")
+    records = report_records(outcomes)
+    columns = list(records[0]) if records else list(REPORT_COLUMNS)
+    _write_table(path, {None: (columns, records)})
+
+
+def write_failed_rows(path: Path, raws: Sequence[RawRow], outcomes: Sequence[RowOutcome]) -> int:
+    """Invalid and failed rows in the input's own columns plus `error` and `source_row`.
+
+    Rows keep their sheet, so a workbook's failed rows land on same-named sheets.
+    Returns how many rows were written; with none, any stale file from a previous run
+    is removed so it cannot be mistaken for this run's.
+    """
+    tables: dict[str | None, tuple[list[str], list[dict[str, Any]]]] = {}
+    count = 0
+    for raw, outcome in zip(raws, outcomes, strict=True):
+        if outcome.status not in ("invalid", "failed"):
+            continue
+        columns, records = tables.setdefault(raw.sheet, ([], []))
+        for header in raw.cells:
+            if header not in columns:
+                columns.append(header)
+        error, source_row = FAILED_ROW_COLUMNS
+        records.append({**raw.cells, error: outcome.error, source_row: raw.row})
+        count += 1
+    if not count:
+        path.unlink(missing_ok=True)
+        return 0
+    for columns, _ in tables.values():
+        columns.extend(c for c in FAILED_ROW_COLUMNS if c not in columns)
+    _write_table(path, tables)
+    return count
+
+
+Tables = dict[str | None, tuple[list[str], list[dict[str, Any]]]]
+
+
+def _write_table(path: Path, tables: Tables) -> None:
+    """Write through a temporary file and rename, so a crash never leaves half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    temporary = path.with_name(f".{path.name}.tmp")
+    if suffix in (".csv", ".tsv", ".txt"):
+        _write_delimited(temporary, tables, "\t" if suffix == ".tsv" else ",")
+    elif suffix == ".xlsx":
+        _write_xlsx(temporary, tables)
+    elif suffix == ".json":
+        records = [r for _, rows in tables.values() for r in rows]
+        temporary.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    elif suffix == ".jsonl":
+        with temporary.open("w", encoding="utf-8") as handle:
+            for _, rows in tables.values():
+                for record in rows:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        raise ValueError(f"cannot write {path.name}: use one of {', '.join(REPORT_FORMATS)}")
+    os.replace(temporary, path)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _write_delimited(path: Path, tables: Tables, delimiter: str) -> None:
+    columns: list[str] = []
+    for table_columns, _ in tables.values():
+        columns.extend(c for c in table_columns if c not in columns)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow([neutralise(c) for c in columns])
+        for _, rows in tables.values():
+            for record in rows:
+                writer.writerow(_cells(record, columns))
+
+
+def _cells(record: dict[str, Any], columns: Iterable[str]) -> list[str]:
+    return [
+        neutralise(value) if isinstance(value, str) else _text(value)
+        for value in (record.get(c) for c in columns)
+    ]
+
+
+def _write_xlsx(path: Path, tables: Tables) -> None:
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    try:
+        for sheet, (columns, rows) in tables.items():
+            sheet_name = (sheet or "Sheet1")[:31]
+            worksheet = workbook.add_worksheet(sheet_name)
+            for col, header in enumerate(columns):
+                worksheet.write_string(0, col, neutralise(header))
+            for number, record in enumerate(rows, start=1):
+                for col, value in enumerate(record.get(c) for c in columns):
+                    if isinstance(value, (int, float)) and not isinstance(value, bool):
+                        worksheet.write_number(number, col, value)
+                    elif value is not None:
+                        # Never write(): it would turn a cell starting "=" into a formula.
+                        worksheet.write_string(number, col, neutralise(str(value)))
+    finally:
+        workbook.close()

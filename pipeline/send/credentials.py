@@ -1,0 +1,80 @@
+"""Where the API is and who we are: the keys and base URL, and whether it is safe to send them.
+
+The key names are the ones the official SDK reads, so a machine already set up for the
+SDK works unchanged. Keys are `SecretStr`: their repr and str are masked, so a settings
+object can be logged or shown in a traceback without leaking them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipeline.errors import ConfigurationError, InsecureURLError
+from pipeline.send.net import is_loopback
+
+DEFAULT_BASE_URL = "https://api.futureagi.com"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="FI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    api_key: SecretStr | None = None
+    secret_key: SecretStr | None = None
+    base_url: str = DEFAULT_BASE_URL
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """A checked base URL and the two keys; the repr never shows the keys."""
+
+    base_url: str
+    api_key: str
+    secret_key: str
+
+    def __repr__(self) -> str:
+        return f"Credentials(base_url={self.base_url!r}, keys=<redacted>)"
+
+
+def check_base_url(base_url: str, *, insecure: bool) -> str:
+    """Refuse URLs that would send the keys in clear text over a real network."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureURLError(f"base URL {base_url!r} is not an http(s) URL")
+    if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
+        raise InsecureURLError(
+            f"refusing plain http to {parts.hostname}: the API keys would travel unencrypted; "
+            "use https or pass --insecure"
+        )
+    return base_url.rstrip("/")
+
+
+def _secret(value: str | SecretStr | None) -> str | None:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return value
+
+
+def resolve_credentials(
+    api_key: str | SecretStr | None,
+    secret_key: str | SecretStr | None,
+    base_url: str | None,
+    *,
+    insecure: bool,
+) -> Credentials:
+    """The given values, else FI_API_KEY / FI_SECRET_KEY / FI_BASE_URL (environment or .env)."""
+    settings = Settings()
+    key = _secret(api_key) or _secret(settings.api_key)
+    secret = _secret(secret_key) or _secret(settings.secret_key)
+    if not key or not secret:
+        raise ConfigurationError(
+            "no API credentials: set FI_API_KEY and FI_SECRET_KEY in the environment or a .env "
+            "file (or use --sandbox to try the tool locally)"
+        )
+    url = check_base_url(base_url or settings.base_url, insecure=insecure)
+    return Credentials(url, key, secret)

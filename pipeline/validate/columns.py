@@ -1,0 +1,167 @@
+"""Which column holds which field, and which type a typed word means.
+
+Kept apart from reading so that any source (a spreadsheet, another tool's export) can be
+mapped the same way: headers in, a `ColumnMap` out, computed once per sheet.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pipeline.errors import InputError
+from pipeline.labels import LABEL_TYPES, LabelType
+from pipeline.rows import FAILED_ROW_COLUMNS, Problem
+
+LABEL_FIELDS = ("name", "type", "description", "project", "allow_notes", "settings")
+SETTINGS_FIELDS = (
+    "placeholder",
+    "min_length",
+    "max_length",
+    "options",
+    "multi_choice",
+    "min",
+    "max",
+    "step_size",
+    "display_type",
+    "no_of_stars",
+    "rule_prompt",
+    "auto_annotate",
+    "strategy",
+)
+FIELDS = LABEL_FIELDS + SETTINGS_FIELDS
+
+COLUMN_ALIASES: dict[str, str] = {
+    "label": "name",
+    "label_name": "name",
+    "title": "name",
+    "kind": "type",
+    "label_type": "type",
+    "choices": "options",
+    "categories": "options",
+    "stars": "no_of_stars",
+    "max_stars": "no_of_stars",
+    "step": "step_size",
+    "multiple": "multi_choice",
+    "multi_select": "multi_choice",
+    "multi_label": "multi_choice",
+}
+
+TYPE_ALIASES: dict[str, LabelType] = {
+    "thumbs_up/down": "thumbs_up_down",
+    "thumbs": "thumbs_up_down",
+    "boolean": "thumbs_up_down",
+    "binary": "thumbs_up_down",
+    "rating": "star",
+    "stars": "star",
+    "number": "numeric",
+    "score": "numeric",
+    "continuous": "numeric",
+    "category": "categorical",
+    "choice": "categorical",
+    "select": "categorical",
+    "free_text": "text",
+    "freeform": "text",
+}
+
+# A sheet this wide is a mistake, not a label list: list the first few unknown columns
+# one by one and summarise the rest, so the real problems stay visible.
+MAX_UNKNOWN_COLUMN_WARNINGS = 20
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+def snake_case(text: str) -> str:
+    """`Max Length`, `max-length` and `maxLength` all become `max_length`."""
+    return _SEPARATORS.sub("_", _CAMEL.sub("_", text.strip())).lower()
+
+
+def field_for_header(header: str) -> str | None:
+    """The canonical field a header names, or None when it names none."""
+    key = snake_case(header)
+    if key in FIELDS:
+        return key
+    return COLUMN_ALIASES.get(key)
+
+
+@functools.lru_cache(maxsize=1024)
+def label_type(value: str) -> LabelType | None:
+    """The label type a cell means ("Thumbs up/down" → thumbs_up_down), or None."""
+    key = snake_case(value)
+    for candidate in LABEL_TYPES:
+        if key == candidate:
+            return candidate
+    return TYPE_ALIASES.get(key)
+
+
+def suggest(word: str, choices: Sequence[str]) -> str | None:
+    """The closest known name, for 'did you mean …?' hints."""
+    close = difflib.get_close_matches(snake_case(word), choices, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    """For one sheet: canonical field → header as typed, plus the warnings mapping raised."""
+
+    sheet: str | None
+    columns: dict[str, str]
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def is_label_sheet(self) -> bool:
+        return "name" in self.columns and "type" in self.columns
+
+
+def map_columns(headers: Sequence[str], *, sheet: str | None, where: str) -> ColumnMap:
+    """Match headers to fields. Two headers for one field is an `InputError`.
+
+    `where` names the file (and sheet) in error messages.
+    """
+    columns: dict[str, str] = {}
+    unknown: list[str] = []
+    for header in headers:
+        if not header.strip():
+            continue
+        name = field_for_header(header)
+        if name is None:
+            if header not in FAILED_ROW_COLUMNS:
+                unknown.append(header)
+        elif name in columns:
+            raise InputError(
+                f"{where}: columns {columns[name]!r} and {header!r} both mean {name!r}; "
+                "keep one of them"
+            )
+        else:
+            columns[name] = header
+    return ColumnMap(sheet, columns, _unknown_column_warnings(unknown, sheet))
+
+
+def _unknown_column_warnings(unknown: list[str], sheet: str | None) -> list[Problem]:
+    warnings = []
+    for header in unknown[:MAX_UNKNOWN_COLUMN_WARNINGS]:
+        close = suggest(header, FIELDS + tuple(COLUMN_ALIASES))
+        hint = (
+            f"did you mean {field_for_header(close)}?"
+            if close
+            else "known columns: " + (", ".join(FIELDS))
+        )
+        warnings.append(Problem(0, sheet, header, None, "unknown column, ignored", hint, "warning"))
+    rest = len(unknown) - MAX_UNKNOWN_COLUMN_WARNINGS
+    if rest > 0:
+        warnings.append(
+            Problem(
+                0,
+                sheet,
+                None,
+                None,
+                f"{rest} more unknown columns ignored",
+                "remove the columns that do not describe labels",
+                "warning",
+            )
+        )
+    return warnings

@@ -1,0 +1,88 @@
+"""Progress lines for logs, a bar for terminals, silence on request; and the summary table."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from pipeline.cli.progress import RunProgress, print_summary
+from pipeline.report.summary import ImportSummary
+from pipeline.rows import Progress, RowOutcome
+
+DONE = RowOutcome(2, None, "A", "star", "created")
+FAILED = RowOutcome(3, None, "B", "star", "failed", error="boom")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_plain_mode_prints_a_line_every_interval_only() -> None:
+    stream, clock = io.StringIO(), Clock()
+    with RunProgress(mode="plain", stream=stream, clock=clock, interval=5.0) as progress:
+        progress(Progress(0, 10, 0))
+        progress(Progress(1, 10, 0, DONE))
+        clock.now = 5.0
+        progress(Progress(2, 10, 1, FAILED))
+        clock.now = 6.0
+        progress(Progress(3, 10, 1, DONE))
+    (line,) = stream.getvalue().splitlines()
+    assert line.startswith("label-import: 2/10 rows sent, 0.4 rows/s, 1 failed")
+
+
+def test_auto_is_plain_lines_off_a_terminal() -> None:
+    stream, clock = io.StringIO(), Clock()
+    with RunProgress(stream=stream, clock=clock, interval=0.0) as progress:
+        progress(Progress(0, 2, 0))
+        clock.now += 1
+        progress(Progress(1, 2, 0, DONE))
+    assert stream.getvalue() == "label-import: 1/2 rows sent, 1.0 rows/s, 0 failed, about 1s left\n"
+
+
+def test_the_rich_bar_draws_on_its_stream_once_sending_starts() -> None:
+    stream = io.StringIO()
+    with RunProgress(mode="rich", stream=stream) as progress:
+        assert stream.getvalue() == ""
+        progress(Progress(0, 2, 0))
+        progress(Progress(1, 2, 0, DONE))
+        progress(Progress(2, 2, 1, FAILED))
+    assert stream.getvalue() != ""
+
+
+def test_the_summary_table_shows_counts_effort_files_and_errors() -> None:
+    summary = ImportSummary(
+        total=3,
+        created=1,
+        existing=0,
+        updated=0,
+        invalid=1,
+        failed=1,
+        not_attempted=0,
+        skipped=0,
+        requests=9,
+        retries=4,
+        elapsed_s=1.3,
+        report="r.csv",
+        failed_rows="labels.failed.csv",
+        stopped="interrupted",
+        stop_message="interrupted [by you]",
+        top_errors=[("gave up after 7 attempts: HTTP 503", 1)],
+    )
+    out = io.StringIO()
+    print_summary(summary, Console(file=out, width=120))
+    text = out.getvalue()
+    for expected in (
+        "created",
+        "invalid",
+        "9 requests, 4 retries, 1.3s",
+        "r.csv",
+        "labels.failed.csv",
+        "1 rows: gave up after 7 attempts",
+        "[by you]",
+    ):
+        assert expected in text

@@ -1,0 +1,295 @@
+"""`label-import run` as a user runs it: a real process, real signals, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from collections import Counter
+from pathlib import Path
+
+import anyio
+import pytest
+from anyio.abc import Process
+
+from pipeline.sandbox import Organisation, SandboxHandle
+from tests.conftest import SandboxFactory
+from tests.import_helpers import read_report, server_labels, write_labels_csv
+from tests.paths import SAMPLES
+
+pytestmark = pytest.mark.cli
+
+SAMPLE = SAMPLES / "labels.csv"
+KEY = "fi-key-7Q2kZr9w"
+SECRET = "fi-secret-Xv83LmPq"
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FI_")}
+    env.update({"FI_API_KEY": KEY, "FI_SECRET_KEY": SECRET, **extra})
+    return env
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pipeline", "run", *args]
+
+
+async def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = await anyio.run_process(command(*args), cwd=cwd, env=env or cli_env(), check=False)
+    return result.returncode, result.stdout.decode(), result.stderr.decode()
+
+
+async def our_sandbox(factory: SandboxFactory, **dials: object) -> SandboxHandle:
+    return await factory(orgs=(Organisation(KEY, SECRET),), **dials)
+
+
+async def test_the_readme_command_imports_the_sample_into_the_sandbox(tmp_path: Path) -> None:
+    code, out, err = await run_cli(str(SAMPLE), "--sandbox", "--rate", "0", cwd=tmp_path)
+
+    assert (code, err) == (0, "")
+    assert "created" in out and "report:" in out
+    report = read_report(tmp_path / "labels.report.csv")
+    assert report and {r["status"] for r in report} == {"created"}
+
+
+async def test_json_summary_has_the_promised_fields(tmp_path: Path) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 6, invalid_every=3)
+
+    code, out, _ = await run_cli(str(source), "--sandbox", "--json", "--rate", "0", cwd=tmp_path)
+
+    summary = json.loads(out)
+    assert code == 1
+    assert {k: summary[k] for k in ("total", "created", "invalid", "failed")} == {
+        "total": 6,
+        "created": 4,
+        "invalid": 2,
+        "failed": 0,
+    }
+    for key in (
+        "existing",
+        "updated",
+        "not_attempted",
+        "requests",
+        "retries",
+        "elapsed_s",
+        "report",
+        "failed_rows",
+    ):
+        assert key in summary
+    assert Path(summary["failed_rows"]).name == "labels.failed.csv"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["missing.csv", "--sandbox"], None, "no such file"),
+        (["{src}"], {"FI_API_KEY": ""}, "FI_API_KEY"),
+        (["{src}", "--base-url", "http://api.example.com"], None, "--insecure"),
+        (["{src}", "--sandbox", "--max-failures", "lots"], None, "--max-failures"),
+        (["{src}", "--sandbox", "--report", "r.pdf"], None, "--report"),
+    ],
+)
+async def test_usage_errors_exit_2_with_one_line(
+    tmp_path: Path, args: list[str], env: dict[str, str] | None, message: str
+) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 2)
+    argv = [a.replace("{src}", str(source)) for a in args]
+
+    code, out, err = await run_cli(*argv, cwd=tmp_path, env=cli_env(**(env or {})))
+
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+async def test_an_unwritable_report_folder_is_refused_up_front_with_one_line(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 2)
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+
+    code, out, err = await run_cli(
+        str(source), "--sandbox", "--report", "blocker/out.csv", cwd=tmp_path
+    )
+
+    assert (code, out) == (2, "")
+    assert "cannot create" in err and "blocker" in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+async def test_keys_are_read_from_a_dotenv_file(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await our_sandbox(sandbox_factory)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 3)
+    (tmp_path / ".env").write_text(f"FI_API_KEY={KEY}\nFI_SECRET_KEY={SECRET}\n")
+    env = {k: v for k, v in cli_env().items() if not k.startswith("FI_")}
+
+    code, out, _ = await run_cli(
+        str(source), "--base-url", box.url, "--json", cwd=tmp_path, env=env
+    )
+
+    assert (code, json.loads(out)["created"]) == (0, 3)
+
+
+async def test_bad_credentials_exit_3_before_sending_any_row(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await sandbox_factory()  # the demo organisation: our keys are wrong here
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 5)
+
+    code, out, _ = await run_cli(str(source), "--base-url", box.url, "--json", cwd=tmp_path)
+
+    summary = json.loads(out)
+    assert (code, summary["stopped"], summary["not_attempted"]) == (3, "fatal", 5)
+    assert "Invalid API key" in summary["stop_message"]
+    assert (await box.stats())["requests"] == 1
+
+
+def _line_count(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def _written_files(directory: Path) -> list[bytes]:
+    """Everything the runs wrote: every file but the input."""
+    return [p.read_bytes() for p in directory.rglob("*") if p.is_file() and p.name != "labels.csv"]
+
+
+async def wait_for_lines(path: Path, count: int, process: Process) -> None:
+    with anyio.fail_after(20):
+        while _line_count(path) < count:
+            assert process.returncode is None, "the run ended before the test could signal it"
+            await anyio.sleep(0.01)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+async def test_a_signal_finishes_in_flight_requests_and_writes_the_report(
+    sandbox_factory: SandboxFactory, tmp_path: Path, signum: signal.Signals
+) -> None:
+    box = await our_sandbox(sandbox_factory, latency_ms=40)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 300)
+    argv = command(
+        str(source),
+        "--base-url",
+        box.url,
+        "--concurrency",
+        "4",
+        "--rate",
+        "0",
+        "--json",
+        "--no-progress",
+    )
+
+    async with await anyio.open_process(argv, cwd=tmp_path, env=cli_env()) as process:
+        await wait_for_lines(tmp_path / "labels.report.journal.jsonl", 10, process)
+        process.send_signal(signum)
+        with anyio.fail_after(10):
+            code = await process.wait()
+        assert process.stdout is not None
+        out = (await process.stdout.receive()).decode()
+
+    assert code == 3 and json.loads(out)["stopped"] == "interrupted"
+    report = read_report(tmp_path / "labels.report.csv")
+    statuses = Counter(r["status"] for r in report)
+    assert len(report) == 300 and statuses["not_attempted"] > 200
+    # Requests in flight finished and were recorded: the server has exactly those labels.
+    assert statuses["created"] == len(await server_labels(box))
+
+
+async def test_a_second_sigint_stops_at_once_with_the_journal_intact(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    latency = 1.5  # every request takes this long: a graceful stop would wait for it
+    box = await our_sandbox(sandbox_factory, latency_ms=latency * 1000)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 50)
+    argv = command(
+        str(source), "--base-url", box.url, "--concurrency", "4", "--rate", "0", "--no-progress"
+    )
+
+    async with await anyio.open_process(argv, cwd=tmp_path, env=cli_env()) as process:
+        with anyio.fail_after(10):
+            while (await box.stats())["requests"] < 3:  # noqa: ASYNC110  (POSTs in flight)
+                await anyio.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        await anyio.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        started = anyio.current_time()
+        code = await process.wait()
+        waited = anyio.current_time() - started
+
+    assert code == 3 and waited < latency / 2
+    journal = tmp_path / "labels.report.journal.jsonl"
+    assert journal.exists() and journal.read_text() == ""  # nothing finished, nothing torn
+    report = read_report(tmp_path / "labels.report.csv")
+    assert len(report) == 50 and {r["status"] for r in report} == {"not_attempted"}
+
+
+@pytest.mark.parametrize("kill_after_rows", [0, 25, 170])
+async def test_sigkill_then_resume_creates_each_label_exactly_once(
+    sandbox_factory: SandboxFactory, tmp_path: Path, kill_after_rows: int
+) -> None:
+    box = await our_sandbox(sandbox_factory, latency_ms=5, ambiguous_rate=0.05, seed=2)
+    source = tmp_path / "labels.csv"
+    valid = write_labels_csv(source, 200, invalid_every=25)
+    common = ("--base-url", box.url, "--concurrency", "8", "--rate", "0", "--no-progress")
+    journal = tmp_path / "labels.report.journal.jsonl"
+
+    async with await anyio.open_process(
+        command(str(source), *common), cwd=tmp_path, env=cli_env()
+    ) as process:
+        if kill_after_rows:
+            await wait_for_lines(journal, kill_after_rows, process)
+        process.kill()
+        await process.wait()
+
+    code, out, _ = await run_cli(str(source), *common, "--resume", "--json", cwd=tmp_path)
+
+    summary = json.loads(out)
+    assert code == 1  # the invalid rows; nothing failed
+    assert (summary["failed"], summary["not_attempted"], summary["invalid"]) == (0, 0, 8)
+    assert summary["created"] + summary["existing"] == valid
+    names = Counter(label["name"] for label in await server_labels(box))
+    assert len(names) == valid and max(names.values()) == 1
+    assert len(read_report(tmp_path / "labels.report.csv")) == 200
+
+
+async def test_no_file_or_output_ever_contains_the_keys(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await our_sandbox(sandbox_factory, error_rate=0.2, drop_rate=0.05, seed=4)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 60, invalid_every=7)
+    outputs = []
+    for extra in (["--report", "r1.xlsx"], ["--report", "r2.json", "--json"], ["--dry-run"]):
+        code, out, err = await run_cli(
+            str(source),
+            "--base-url",
+            box.url,
+            "--rate",
+            "0",
+            "--max-retries",
+            "1",
+            *extra,
+            cwd=tmp_path,
+        )
+        assert code in (0, 1)
+        outputs += [out, err]
+    # And a run with a wrong secret, whose error path talks about the keys.
+    code, out, err = await run_cli(
+        str(source), "--base-url", box.url, cwd=tmp_path, env=cli_env(FI_SECRET_KEY="wrong-x")
+    )
+    assert code == 3
+    outputs += [out, err]
+
+    written = _written_files(tmp_path)
+    assert len(written) >= 6
+    for blob in written + [o.encode() for o in outputs]:
+        assert KEY.encode() not in blob and SECRET.encode() not in blob
