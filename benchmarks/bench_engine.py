@@ -40,9 +40,12 @@ from pipeline.importer import import_labels
 from pipeline.plan import index_labels, plan
 from pipeline.report.summary import ImportSummary
 from pipeline.send.client import LabelsClient
-from pipeline.send.engine import Engine, Stop
+from pipeline.send.listing import existing_labels
+from pipeline.send.pool import run_pool
 from pipeline.send.rate import RateGate
-from pipeline.send.retry import RetryPolicy
+from pipeline.send.retry import RetryPolicy, Sending
+from pipeline.send.row_sender import RowSender
+from pipeline.send.stop import Stop
 from pipeline.validate import check_rows
 
 LABELS = "/model-hub/annotations-labels/"
@@ -118,16 +121,17 @@ async def _engine_only(url: str, source: Path) -> Run:
     """Ours with the file already read and planned: the CPU of the sending alone."""
     rows = list(check_rows(source))
     stop = Stop()
+    sending = Sending(RateGate(0), stop, RetryPolicy())
     async with LabelsClient(url, KEY, SECRET, concurrency=64) as client:
-        engine = Engine(
-            client, RateGate(0), stop, policy=RetryPolicy(), on_existing="skip", concurrency=64
-        )
-        existing = await engine.list_existing() or []
+        existing = await existing_labels(client, sending) or []
         outcomes, jobs = plan(rows, index_labels(existing), on_existing="skip", journal={})
+        sender = RowSender(
+            client, sending, outcomes, on_existing="skip", finished=lambda job, outcome: None
+        )
         cpu = time.process_time()
-        await engine.run(jobs, outcomes, lambda job, outcome: None)
+        await run_pool(sender.settle, jobs, concurrency=64, stop=stop)
         cpu = time.process_time() - cpu
-    return Run(len(jobs), engine.stats.sending_s, cpu)
+    return Run(len(jobs), sending.stats.sending_s, cpu)
 
 
 def engine_only(url: str, source: Path) -> Run:

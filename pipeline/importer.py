@@ -35,10 +35,13 @@ from pipeline.report.writers import (
 )
 from pipeline.rows import CheckedRow, JournalEntry, Problem, Progress, RowOutcome
 from pipeline.send.client import LabelsClient
-from pipeline.send.credentials import resolve_credentials
-from pipeline.send.engine import Engine, Stop
+from pipeline.send.credentials import Credentials, resolve_credentials
+from pipeline.send.listing import existing_labels
+from pipeline.send.pool import run_pool
 from pipeline.send.rate import RateGate
-from pipeline.send.retry import policy_for
+from pipeline.send.retry import Sending, policy_for
+from pipeline.send.row_sender import RowSender
+from pipeline.send.stop import Stop
 from pipeline.validate import FileCheck
 
 TOP_ERRORS = 5
@@ -84,6 +87,17 @@ class _Run:
     resume: bool
     dry_run: bool
     progress: ProgressCallback | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """Where the requests go and how hard they may press."""
+
+    credentials: Credentials
+    concurrency: int
+    rate: float
+    max_retries: int
+    timeout: float
 
 
 async def import_labels(
@@ -154,51 +168,55 @@ async def import_labels(
     credentials = resolve_credentials(api_key, secret_key, base_url, insecure=insecure)
     parse_max_failures(max_failures, 1)  # reject a malformed budget before any work
     check = FileCheck(input_path, sheet=sheet, source=source, include_archived=include_archived)
+    rows = list(check)
     journal_file = journal_path(report_path)
-    run = _Run(
-        rows=list(check),
-        journal=read_journal(journal_file) if resume else {},
-        journal_file=journal_file,
-        on_existing=on_existing,
-        max_failures=max_failures,
-        resume=resume,
-        dry_run=dry_run,
-        progress=progress,
-    )
-    stop = Stop()
-    gate = RateGate(rate, wait=stop.wait, stopping=lambda: stop.requested)
-    client = LabelsClient(
-        credentials.base_url,
-        credentials.api_key,
-        credentials.secret_key,
-        concurrency=concurrency,
-        timeout=timeout,
-    )
-    async with client:
-        engine = Engine(
-            client,
-            gate,
-            stop,
-            policy=policy_for(max_retries),
-            on_existing=on_existing,
-            concurrency=concurrency,
-        )
-        outcomes = await _plan_and_send(run, engine, stop, handle_signals=handle_signals)
-    summary = _finish(run, outcomes, engine, stop, report_path, input_path, started)
+    journal = read_journal(journal_file) if resume else {}
+    run = _Run(rows, journal, journal_file, on_existing, max_failures, resume, dry_run, progress)
+    link = _Link(credentials, concurrency, rate, max_retries, timeout)
+    outcomes, sending = await _connect_and_send(run, link, handle_signals=handle_signals)
+    summary = _finish(run, outcomes, sending, report_path, input_path, started)
     summary.file_warnings = [_notice(warning) for warning in check.warnings]
     return summary
 
 
+async def _connect_and_send(
+    run: _Run, link: _Link, *, handle_signals: bool
+) -> tuple[list[RowOutcome], Sending]:
+    """Every row's outcome, and what the sending shared (the stop and the counts)."""
+    stop = Stop()
+    gate = RateGate(link.rate, wait=stop.wait, stopping=lambda: stop.requested)
+    sending = Sending(gate, stop, policy_for(link.max_retries))
+    credentials = link.credentials
+    client = LabelsClient(
+        credentials.base_url,
+        credentials.api_key,
+        credentials.secret_key,
+        concurrency=link.concurrency,
+        timeout=link.timeout,
+    )
+    async with client:
+        outcomes = await _plan_and_send(
+            run, client, sending, concurrency=link.concurrency, handle_signals=handle_signals
+        )
+    return outcomes, sending
+
+
 async def _plan_and_send(
-    run: _Run, engine: Engine, stop: Stop, *, handle_signals: bool
+    run: _Run,
+    client: LabelsClient,
+    sending: Sending,
+    *,
+    concurrency: int,
+    handle_signals: bool,
 ) -> list[RowOutcome]:
     """Every row's outcome; a second signal cuts the sending short at once."""
+    stop = sending.stop
     outcomes: list[RowOutcome] | None = None
     with anyio.CancelScope() as hard_stop:
         async with anyio.create_task_group() as group:
             if handle_signals:
                 group.start_soon(_watch_signals, stop, hard_stop)
-            existing = await engine.list_existing()
+            existing = await existing_labels(client, sending)
             if existing is not None:
                 outcomes, jobs = plan(
                     run.rows,
@@ -206,11 +224,10 @@ async def _plan_and_send(
                     on_existing=run.on_existing,
                     journal=run.journal,
                 )
-                engine.max_failures = parse_max_failures(run.max_failures, len(jobs))
                 if run.dry_run:
                     _mark_dry_run(outcomes, jobs)
                 else:
-                    await _send(engine, jobs, outcomes, run)
+                    await _send(run, jobs, outcomes, client, sending, concurrency)
             group.cancel_scope.cancel()
     if hard_stop.cancelled_caught:
         stop.request("interrupted")
@@ -228,7 +245,14 @@ def _notice(warning: Problem) -> str:
     return f"{where}{warning.message}{hint}"
 
 
-async def _send(engine: Engine, jobs: Sequence[Job], outcomes: list[RowOutcome], run: _Run) -> None:
+async def _send(
+    run: _Run,
+    jobs: Sequence[Job],
+    outcomes: list[RowOutcome],
+    client: LabelsClient,
+    sending: Sending,
+    concurrency: int,
+) -> None:
     report = run.progress or (lambda progress: None)
     total = len(jobs)
     counts = Counter[str]()
@@ -243,8 +267,16 @@ async def _send(engine: Engine, jobs: Sequence[Job], outcomes: list[RowOutcome],
             counts[outcome.status] += 1
             report(Progress(counts.total(), total, counts["failed"], outcome))
 
+        sender = RowSender(
+            client,
+            sending,
+            outcomes,
+            on_existing=run.on_existing,
+            finished=finished,
+            max_failures=parse_max_failures(run.max_failures, total),
+        )
         report(Progress(0, total, 0))
-        await engine.run(jobs, outcomes, finished)
+        await run_pool(sender.settle, jobs, concurrency=concurrency, stop=sending.stop)
 
 
 def _mark_dry_run(outcomes: list[RowOutcome], jobs: Sequence[Job]) -> None:
@@ -270,8 +302,7 @@ async def _watch_signals(stop: Stop, hard_stop: anyio.CancelScope) -> None:
 def _finish(
     run: _Run,
     outcomes: list[RowOutcome],
-    engine: Engine,
-    stop: Stop,
+    sending: Sending,
     report_path: Path,
     input_path: Path,
     started: float,
@@ -281,6 +312,7 @@ def _finish(
     written = write_failed_rows(failed_path, [r.raw for r in run.rows], outcomes)
     counts = Counter(o.status for o in outcomes)
     errors = Counter(o.error for o in outcomes if o.status == "failed" and o.error)
+    stop, stats = sending.stop, sending.stats
     message = stop.message
     if stop.reason == "interrupted":
         message = "interrupted; rows not sent are not_attempted (re-run with --resume)"
@@ -293,13 +325,13 @@ def _finish(
         failed=counts["failed"],
         not_attempted=counts["not_attempted"],
         skipped=counts["skipped"],
-        requests=engine.stats.requests,
-        retries=engine.stats.retries,
+        requests=stats.requests,
+        retries=stats.retries,
         elapsed_s=time.monotonic() - started,
         report=str(report_path),
         failed_rows=str(failed_path) if written else None,
         dry_run=run.dry_run,
-        sending_s=engine.stats.sending_s,
+        sending_s=stats.sending_s,
         stopped=stop.reason,
         stop_message=message,
         top_errors=errors.most_common(TOP_ERRORS),

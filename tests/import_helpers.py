@@ -89,6 +89,55 @@ def _drop(request: web.Request) -> web.Response:
     return web.Response(status=499)
 
 
+def _envelope(
+    kind: str, code: str, message: str, status: int, headers: dict[str, str] | None = None
+) -> web.Response:
+    """An error answer in the API's envelope."""
+    body = {"status": False, "type": kind, "code": code, "message": message}
+    return web.json_response(body, status=status, headers=headers)
+
+
+@dataclass
+class _Gateway:
+    """What the proxy does to each request; `forward` is its only route."""
+
+    upstream: str
+    session: aiohttp.ClientSession
+    state: Proxy
+    rng: random.Random
+    throttle_rate: float
+    retry_after: str
+    posts_to_lose: int
+    reject_posts: bool
+
+    async def forward(self, request: web.Request) -> web.StreamResponse:
+        self.state.arrivals.append(time.monotonic())
+        if self.reject_posts and request.method == "POST":
+            message = "Annotation label creation failed: rejected by the gateway"
+            return _envelope("validation_error", "invalid", message, 400)
+        if self.rng.random() < self.throttle_rate:
+            message = "Request was throttled."
+            retry_after = {"Retry-After": self.retry_after}
+            return _envelope("rate_limit", "throttled", message, 429, retry_after)
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
+        try:
+            async with self.session.request(
+                request.method,
+                self.upstream + request.path_qs,
+                headers=headers,
+                data=await request.read(),
+                allow_redirects=False,
+            ) as resp:
+                body = await resp.read()
+                content_type = resp.headers.get("Content-Type", "application/json")
+        except aiohttp.ClientError:
+            return _drop(request)
+        if request.method == "POST" and self.posts_to_lose > 0:
+            self.posts_to_lose -= 1
+            return _drop(request)
+        return web.Response(status=resp.status, body=body, headers={"Content-Type": content_type})
+
+
 @asynccontextmanager
 async def proxy(
     upstream: str,
@@ -107,54 +156,20 @@ async def proxy(
     acted would. `reject_posts` answers every POST with a validation error. A dropped
     upstream connection is passed on as a dropped connection.
     """
-    rng = random.Random(seed)
     session = aiohttp.ClientSession(auto_decompress=False)
     state = Proxy("")
-    posts_to_lose = [lose_first_posts]
-
-    async def forward(request: web.Request) -> web.StreamResponse:
-        state.arrivals.append(time.monotonic())
-        if reject_posts and request.method == "POST":
-            return web.json_response(
-                {
-                    "status": False,
-                    "type": "validation_error",
-                    "code": "invalid",
-                    "message": "Annotation label creation failed: rejected by the gateway",
-                },
-                status=400,
-            )
-        if rng.random() < throttle_rate:
-            return web.json_response(
-                {
-                    "status": False,
-                    "type": "rate_limit",
-                    "code": "throttled",
-                    "message": "Request was throttled.",
-                },
-                status=429,
-                headers={"Retry-After": retry_after},
-            )
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
-        try:
-            async with session.request(
-                request.method,
-                upstream + request.path_qs,
-                headers=headers,
-                data=await request.read(),
-                allow_redirects=False,
-            ) as resp:
-                body = await resp.read()
-                content_type = resp.headers.get("Content-Type", "application/json")
-        except aiohttp.ClientError:
-            return _drop(request)
-        if request.method == "POST" and posts_to_lose[0] > 0:
-            posts_to_lose[0] -= 1
-            return _drop(request)
-        return web.Response(status=resp.status, body=body, headers={"Content-Type": content_type})
-
+    gateway = _Gateway(
+        upstream,
+        session,
+        state,
+        random.Random(seed),
+        throttle_rate,
+        retry_after,
+        lose_first_posts,
+        reject_posts,
+    )
     app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", forward)
+    app.router.add_route("*", "/{tail:.*}", gateway.forward)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -32,8 +32,8 @@ class RateGate:
     """Paces requests at `rate` per second (0 = unlimited), never above the ceiling.
 
     `clock` and `wait` are injected so tests can drive time by hand (the default clock is
-    the one asyncio's timers use, and cheaper to call than `anyio.current_time`); the
-    engine passes a `wait` that returns early when the run is told to stop, and
+    the one asyncio's timers use, and cheaper to call than `anyio.current_time`); a
+    run passes a `wait` that returns early when the run is told to stop, and
     `stopping` so a paused caller then leaves at once (the caller checks the stop itself
     before sending).
     """
@@ -55,7 +55,6 @@ class RateGate:
         self._paused_until = 0.0
         self._last_cut = float("-inf")
         self._last_grow = 0.0
-        self.throttled = 0
         # When the last `ceiling` requests left: the hard one-second bound below.
         self._recent: deque[float] = deque(maxlen=max(1, math.ceil(rate)))
 
@@ -111,7 +110,6 @@ class RateGate:
         Answers to requests already in flight arrive together; cutting once for the
         whole burst keeps one overload from collapsing the rate to the floor.
         """
-        self.throttled += 1
         now = self._clock()
         if self.ceiling <= 0 or now - self._last_cut < QUIET_S:
             return

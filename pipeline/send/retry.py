@@ -1,4 +1,8 @@
-"""What a retry costs in waiting: full-jitter backoff and a cap on `Retry-After`.
+"""Retrying one request: how many times, how long each wait, and how the attempts ended.
+
+What is retried is the answer's to say (`Answer.retryable`, answers.py); this module
+decides how many times (the policy's `max_retries`) and how long to wait between
+attempts (full-jitter backoff, or the server's `Retry-After` as a pool-wide pause).
 
 Tests shorten every wait with `shortened_waits` (as stamina's testing mode does) instead of
 passing a policy through the public API: the retry logic under test stays the real one,
@@ -8,10 +12,17 @@ only the sleeping is taken out.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.send.answers import Answer
+    from pipeline.send.rate import RateGate
+    from pipeline.send.stop import Stop
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +57,76 @@ def shortened_waits(
         yield
     finally:
         _WAITS.reset(token)
+
+
+@dataclass(slots=True)
+class SendStats:
+    """What the run's requests added up to, for the summary."""
+
+    requests: int = 0
+    retries: int = 0
+    # When the first request left and the last answer came back: the sending time.
+    first_sent: float | None = None
+    last_answer: float | None = None
+
+    @property
+    def sending_s(self) -> float:
+        if self.first_sent is None or self.last_answer is None:
+            return 0.0
+        return self.last_answer - self.first_sent
+
+
+@dataclass(frozen=True, slots=True)
+class Sending:
+    """What every request of one run shares: the gate, the stop, the policy, the counts."""
+
+    gate: RateGate
+    stop: Stop
+    policy: RetryPolicy
+    stats: SendStats = field(default_factory=SendStats)
+    rng: random.Random = field(default_factory=random.Random)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempted:
+    """How a request with retries ended; `answer` is None when the run stopped first."""
+
+    answer: Answer | None
+    attempts: int
+    # Whether any attempt may have been carried out, so the label may exist.
+    may_have_acted: bool
+
+
+async def send_with_retries(send: Callable[[], Awaitable[Answer]], sending: Sending) -> Attempted:
+    """Send through the gate, retrying what the answer says is retryable, per the policy."""
+    gate, stop, stats = sending.gate, sending.stop, sending.stats
+    attempts = 0
+    acted = False
+    while True:
+        await gate.acquire()
+        if stop.requested:
+            return Attempted(None, attempts, acted)
+        attempts += 1
+        stats.requests += 1
+        if stats.first_sent is None:
+            stats.first_sent = time.monotonic()
+        answer = await send()
+        stats.last_answer = time.monotonic()
+        if not answer.retryable:
+            return Attempted(answer, attempts, acted)
+        acted = acted or answer.may_have_acted
+        if answer.throttled:
+            gate.throttle()
+        if attempts > sending.policy.max_retries:
+            return Attempted(answer, attempts, acted)
+        stats.retries += 1
+        await _before_retry(answer, attempts, sending)
+
+
+async def _before_retry(answer: Answer, attempts: int, sending: Sending) -> None:
+    """Honour the server's `Retry-After` as a pause of the whole pool, else back off alone."""
+    policy = sending.policy
+    if answer.retry_after is not None:
+        sending.gate.pause(min(answer.retry_after, policy.retry_after_cap))
+    else:
+        await sending.stop.wait(policy.backoff(attempts - 1, sending.rng))

@@ -11,7 +11,8 @@ import pytest
 
 from pipeline.errors import InsecureURLError
 from pipeline.sandbox import SandboxHandle
-from pipeline.send.client import Answer, LabelsClient, classify, parse_retry_after
+from pipeline.send.answers import Answer, classify, parse_retry_after
+from pipeline.send.client import LabelsClient
 from pipeline.send.credentials import check_base_url
 from tests.conftest import SandboxFactory
 

@@ -6,19 +6,7 @@ import anyio
 import pytest
 
 from pipeline.send.rate import DECREASE, RateGate
-
-
-class FakeTime:
-    """A clock that moves only when someone waits on it."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    async def wait(self, seconds: float) -> None:
-        self.now += seconds
+from tests.send.clock import FakeTime
 
 
 async def sends(gate: RateGate, time: FakeTime, count: int) -> list[float]:

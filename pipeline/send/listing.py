@@ -1,0 +1,88 @@
+"""Reading the server's labels page by page: all of them for the plan, or one by its key.
+
+A listing that meets a fatal answer stops the run (every row would meet it too). A listing
+for the plan stops the run on any failure: without every existing label, the plan could
+create a label twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from pipeline.labels import LabelSpec
+from pipeline.plan import label_key
+from pipeline.send.answers import Answer, page_labels
+from pipeline.send.client import LabelsClient
+from pipeline.send.retry import Sending, send_with_retries
+
+ListPage = Callable[[int], Awaitable[Answer]]
+# Given one page's labels; True once it has found what it looks for.
+TakePage = Callable[[list[dict[str, Any]]], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """The server's label with a row's key, or why it could not be looked up."""
+
+    label: Mapping[str, Any] | None
+    problem: str = ""
+    stopped: bool = False
+
+
+async def existing_labels(client: LabelsClient, sending: Sending) -> list[dict[str, Any]] | None:
+    """Every label of the organisation, or None when the listing could not finish."""
+    labels: list[dict[str, Any]] = []
+
+    def take(page: list[dict[str, Any]]) -> bool:
+        labels.extend(page)
+        return False
+
+    answer = await _read_pages(client.list_page, take, sending)
+    if answer is None:
+        return None
+    if answer.kind != "ok":
+        sending.stop.fatal(f"could not list existing labels: {answer.message}", answer)
+        return None
+    return labels
+
+
+async def find_label(client: LabelsClient, label: LabelSpec, sending: Sending) -> Lookup:
+    """The active label with `label`'s key, listed by its name and type."""
+    key = label.key()
+    found: list[dict[str, Any]] = []
+
+    def take(page: list[dict[str, Any]]) -> bool:
+        found.extend(c for c in page if label_key(c) == key and not c.get("archived"))
+        return bool(found)
+
+    by_name = partial(
+        client.list_page, name=label.name.strip(), label_type=label.type, project=label.project
+    )
+    answer = await _read_pages(by_name, take, sending)
+    if answer is None:
+        return Lookup(None, stopped=True)
+    if answer.kind != "ok":
+        if answer.kind == "fatal":
+            sending.stop.fatal(answer.message, answer)
+        return Lookup(None, answer.message)
+    return Lookup(found[0] if found else None)
+
+
+async def _read_pages(list_page: ListPage, take: TakePage, sending: Sending) -> Answer | None:
+    """Hand each page to `take` until it is satisfied or no page follows.
+
+    Returns the last answer: `ok` when the reading finished, another kind when a page
+    could not be read, None when the run stopped first.
+    """
+    page = 1
+    while True:
+        answer = (await send_with_retries(partial(list_page, page), sending)).answer
+        if answer is None or answer.kind != "ok":
+            return answer
+        labels, more = page_labels(answer)
+        if take(labels) or not more or not labels:
+            return answer
+        page += 1

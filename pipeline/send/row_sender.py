@@ -1,0 +1,159 @@
+"""Settling one row: create its label (reconciling after a lost answer) or update it.
+
+Whatever happens to the row becomes a value on its `RowOutcome`; only the run's `Stop`
+says that the run cannot go on (bad credentials, the error budget). A row left
+`not_attempted` was stopped before it could be settled; `--resume` sends it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+from pipeline.plan import Job, OnExisting, changes_for
+from pipeline.rows import RowOutcome
+from pipeline.send.client import LabelsClient
+from pipeline.send.listing import Lookup, find_label
+from pipeline.send.retry import Sending, send_with_retries
+
+# Called as each row is settled: the journal and the progress display.
+Finished = Callable[[Job, RowOutcome], None]
+
+
+class RowSender:
+    """Settles each job's row, and stops the run after `max_failures` failed rows."""
+
+    def __init__(
+        self,
+        client: LabelsClient,
+        sending: Sending,
+        outcomes: Sequence[RowOutcome],
+        *,
+        on_existing: OnExisting,
+        finished: Finished,
+        max_failures: int | None = None,
+    ) -> None:
+        self._client = client
+        self._sending = sending
+        self._outcomes = outcomes
+        self._on_existing = on_existing
+        self._finished = finished
+        self._max_failures = max_failures
+        self._failed = 0
+
+    async def settle(self, job: Job) -> None:
+        """Send `job` and settle its row's outcome, unless the run stops first."""
+        outcome = self._outcomes[job.index]
+        if job.action == "create":
+            await self._create(job, outcome)
+        else:
+            await self._update(job, outcome, job.existing or {})
+        if outcome.status != "not_attempted":
+            self._count(outcome)
+            self._finished(job, outcome)
+
+    def _count(self, outcome: RowOutcome) -> None:
+        if outcome.status != "failed":
+            return
+        self._failed += 1
+        if self._max_failures is not None and self._failed >= self._max_failures:
+            self._sending.stop.request(
+                "max_failures", f"stopped after {self._failed} failed rows (--max-failures)"
+            )
+
+    async def _create(self, job: Job, outcome: RowOutcome) -> None:
+        done = await send_with_retries(lambda: self._client.create(job.body), self._sending)
+        outcome.attempts = done.attempts
+        answer = done.answer
+        if answer is None:
+            if done.may_have_acted:
+                outcome.error = "stopped before an answer; the label may exist (use --resume)"
+            return
+        outcome.http_status = answer.status
+        if answer.kind == "ok":
+            label = answer.label or {}
+            _settle(outcome, "created", label.get("id"))
+        elif answer.kind == "exists":
+            await self._reconcile(job, outcome, acted=done.may_have_acted)
+        elif answer.kind == "fatal":
+            self._sending.stop.fatal(answer.message, answer)
+            _settle(outcome, "failed", error=answer.message)
+        elif answer.kind == "permanent":
+            _settle(outcome, "failed", error=answer.message)
+        elif done.may_have_acted:
+            # Out of retries after at least one attempt that may have landed: ask.
+            await self._reconcile(job, outcome, acted=True, gave_up=answer.message)
+        else:
+            _settle(outcome, "failed", error=_gave_up(done.attempts, answer.message))
+
+    async def _reconcile(
+        self, job: Job, outcome: RowOutcome, *, acted: bool, gave_up: str = ""
+    ) -> None:
+        """The label may or may not be there: look it up by name and type to find out.
+
+        After a lost answer, "already exists" is our own earlier attempt succeeding, so
+        the row is `created`; without one, someone else made it and `--on-existing` rules.
+        """
+        lookup = await find_label(self._client, job.label, self._sending)
+        found = lookup.label
+        if found is None:
+            _not_found(outcome, lookup, gave_up)
+            return
+        label_id = found.get("id")
+        if acted:
+            _settle(outcome, "created", label_id)
+        elif self._on_existing == "skip":
+            _settle(outcome, "existing", label_id)
+        elif self._on_existing == "fail":
+            _settle(outcome, "failed", label_id, "a label with this name and type already exists")
+        else:
+            await self._update(job, outcome, found)
+
+    async def _update(self, job: Job, outcome: RowOutcome, existing: Mapping[str, Any]) -> None:
+        label_id = str(existing.get("id", ""))
+        changes = changes_for(job.payload, existing)
+        if not changes:
+            _settle(outcome, "existing", label_id)
+            return
+        done = await send_with_retries(
+            lambda: self._client.update(label_id, changes), self._sending
+        )
+        outcome.attempts += done.attempts
+        answer = done.answer
+        if answer is None:
+            return
+        outcome.http_status = answer.status
+        if answer.kind == "ok":
+            _settle(outcome, "updated", label_id)
+            return
+        if answer.kind == "fatal":
+            self._sending.stop.fatal(answer.message, answer)
+        message = _gave_up(done.attempts, answer.message) if answer.retryable else answer.message
+        _settle(outcome, "failed", label_id, f"update failed: {message}")
+
+
+def _not_found(outcome: RowOutcome, lookup: Lookup, gave_up: str) -> None:
+    """Settle a row whose label the lookup did not find, unless the run stopped first."""
+    if lookup.stopped:
+        outcome.error = "stopped while checking whether the label exists (use --resume)"
+    elif gave_up:
+        _settle(outcome, "failed", error=_gave_up(outcome.attempts, gave_up))
+    elif lookup.problem:
+        _settle(outcome, "failed", error=f"already exists, but the lookup failed: {lookup.problem}")
+    else:
+        _settle(outcome, "failed", error="server says the label exists but lists none")
+
+
+def _settle(
+    outcome: RowOutcome,
+    status: Literal["created", "existing", "updated", "failed"],
+    label_id: Any = None,
+    error: str = "",
+) -> None:
+    outcome.status = status
+    outcome.label_id = str(label_id) if label_id else outcome.label_id
+    outcome.error = error
+
+
+def _gave_up(attempts: int, message: str) -> str:
+    return f"gave up after {attempts} attempts: {message}"

@@ -1,0 +1,105 @@
+"""What each answer means, as one table: its kind, whether it is retried, whether the
+server may have acted. The same answers over TCP are in test_client.py."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+from aiohttp.client_reqrep import ConnectionKey
+
+from pipeline.send.answers import Answer, Kind, classify, page_labels, transport_failure
+
+ERROR = {"message": "no"}
+OK = {"status": True, "result": {"id": "abc", "name": "Quality"}}
+EXISTS = {"message": "A label with this name and type already exists in the selected project."}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "method", "kind", "retryable", "acted"),
+    [
+        (200, OK, "POST", "ok", False, True),
+        (201, OK, "POST", "ok", False, True),
+        (200, None, "POST", "ambiguous", True, True),
+        (200, None, "GET", "transient", True, False),
+        (200, None, "PATCH", "transient", True, False),
+        (301, None, "POST", "fatal", False, False),
+        (307, None, "GET", "fatal", False, False),
+        (400, EXISTS, "POST", "exists", False, False),
+        (400, ERROR, "POST", "permanent", False, False),
+        (401, ERROR, "POST", "fatal", False, False),
+        (402, ERROR, "POST", "fatal", False, False),
+        (403, ERROR, "GET", "fatal", False, False),
+        (404, ERROR, "PATCH", "permanent", False, False),
+        (409, ERROR, "POST", "permanent", False, False),
+        (413, ERROR, "POST", "permanent", False, False),
+        (422, ERROR, "POST", "permanent", False, False),
+        (429, ERROR, "POST", "transient", True, False),
+        (500, None, "POST", "transient", True, True),
+        (502, None, "GET", "transient", True, True),
+        (503, ERROR, "POST", "transient", True, True),
+        (504, ERROR, "POST", "transient", True, True),
+        (599, None, "POST", "transient", True, True),
+    ],
+)
+def test_each_status_family_has_one_meaning(
+    status: int, body: object, method: str, kind: Kind, retryable: bool, acted: bool
+) -> None:
+    answer = classify(status, body, "", None, method)
+    assert (answer.kind, answer.retryable, answer.may_have_acted) == (kind, retryable, acted)
+
+
+def _refused() -> aiohttp.ClientConnectorError:
+    key = ConnectionKey("127.0.0.1", 1, False, True, None, None, None, None)
+    return aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "refused"))
+
+
+@pytest.mark.parametrize(
+    ("failure", "method", "kind", "acted"),
+    [
+        # Never connected: nothing was sent, whatever the method.
+        (_refused(), "POST", "transient", False),
+        (aiohttp.ConnectionTimeoutError(), "POST", "transient", False),
+        # Sent, then the answer was lost: a POST may have created the label.
+        (aiohttp.ServerDisconnectedError(), "POST", "ambiguous", True),
+        (aiohttp.ClientOSError(104, "Connection reset by peer"), "POST", "ambiguous", True),
+        (aiohttp.SocketTimeoutError(), "POST", "ambiguous", True),
+        (aiohttp.ClientPayloadError("truncated"), "POST", "ambiguous", True),
+        (TimeoutError(), "POST", "ambiguous", True),
+        # A lost answer to a request that is harmless to repeat is merely transient.
+        (aiohttp.ServerDisconnectedError(), "GET", "transient", False),
+        (TimeoutError(), "PATCH", "transient", False),
+    ],
+)
+def test_transport_failures_are_judged_by_whether_the_request_left(
+    failure: BaseException, method: str, kind: Kind, acted: bool
+) -> None:
+    answer = transport_failure(failure, method)
+    assert (answer.kind, answer.status, answer.retryable) == (kind, None, True)
+    assert answer.may_have_acted is acted
+    assert answer.message.startswith(type(failure).__name__)
+
+
+def test_only_a_429_throttles_and_it_carries_its_retry_after() -> None:
+    throttled = classify(429, ERROR, "", "3")
+    assert throttled.throttled and throttled.retry_after == 3.0
+    assert not classify(503, ERROR, "", "3").throttled
+    assert classify(503, ERROR, "", "3").retry_after == 3.0
+    assert classify(400, ERROR, "", "3").retry_after is None
+
+
+def test_the_servers_field_details_are_kept_in_the_message() -> None:
+    body = {"message": "Invalid", "details": {"name": ["This field is required."]}}
+    assert classify(400, body, "", None).message == "Invalid (name: This field is required.)"
+    assert classify(502, None, "Bad gateway", None).message == "HTTP 502: Bad gateway"
+
+
+def test_a_created_label_is_read_from_the_result_envelope() -> None:
+    assert classify(200, OK, "", None).label == OK["result"]
+    assert Answer("ok", 200, "", {"id": "abc"}).label is None
+
+
+def test_a_list_page_gives_its_labels_and_whether_more_follow() -> None:
+    page = Answer("ok", 200, "", {"results": [{"id": "a"}, "junk"], "next": "?page=2"})
+    assert page_labels(page) == ([{"id": "a"}], True)
+    assert page_labels(Answer("ok", 200, "", {"results": None, "next": None})) == ([], False)
+    assert page_labels(Answer("ok", 200, "", None)) == ([], False)
