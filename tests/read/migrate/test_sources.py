@@ -396,3 +396,40 @@ def test_every_sample_export_is_detected_and_covers_the_source(name: str) -> Non
     assert {r.cells["type"] for r in rows if not r.skip} >= {"numeric"} | (
         {"categorical"} if name != "labelstudio" else {"categorical", "star", "text"}
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "doc", "hint"),
+    [
+        ("langfuse", [{"name": "x", "dataType": "TEXT"}], "NUMERIC, CATEGORICAL or BOOLEAN"),
+        (
+            "langsmith",
+            [{"feedback_key": "x", "feedback_config": {"type": "x"}}],
+            "continuous, categorical or freeform",
+        ),
+        ("phoenix", [{"name": "x", "type": "x"}], "CATEGORICAL, CONTINUOUS or FREEFORM"),
+        (
+            "argilla",
+            {"questions": [{"name": "x", "settings": {"type": "x"}}]},
+            "label_selection, multi_label_selection, rating or text",
+        ),
+        ("opik", [{"name": "x", "type": "x"}], "numerical, categorical or boolean"),
+        # Computed scores are known but skipped, so they are not offered.
+        ("braintrust", [{"name": "x", "score_type": "x"}], "slider, categorical or free-form"),
+    ],
+)
+def test_an_unknown_kind_is_an_error_naming_the_kinds_we_import(
+    tmp_path: Path, source: str, doc: Any, hint: str
+) -> None:
+    (row,) = migrate(tmp_path, doc, source)
+    (note,) = [n for n in row.notes if n.severity == "error"]
+    assert (note.column, note.hint) == ("type", f"use one of {hint}")
+
+
+def test_a_kind_that_is_not_text_is_unknown(tmp_path: Path) -> None:
+    rows = migrate(
+        tmp_path,
+        [{"name": "a", "dataType": ["NUMERIC"]}, {"name": "b", "dataType": 3}],
+        "langfuse",
+    )
+    assert [errors(row) for row in rows] == [["'dataType' is '['NUMERIC']'"], ["'dataType' is '3'"]]
