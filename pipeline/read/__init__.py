@@ -3,6 +3,9 @@
 `open_input` picks the reader an input needs (another tool's export, or a spreadsheet by
 its extension); `open_reader` is the spreadsheet readers alone; `read_rows` is the plain
 row stream. Every reader gives access to the format, each sheet's header and its warnings.
+
+One module per format (text, excel, jsonfile) over `base`; `migrate` is one more way of
+reading, for other tools' exports, whose rows then go through the same later stages.
 """
 
 from pipeline.read.base import Reader, Sheet

@@ -1,4 +1,5 @@
-"""Which reader a file needs, decided by its name and checked against its first bytes."""
+"""What a file is: its format from its name, whether it can be read at all, and whether a
+text file's first bytes say it is something else. `inputs` picks the reader from the format."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Which reader an input needs: another tool's export (named, or recognised by its shape)
-or a spreadsheet reader chosen by the file's extension."""
+"""The read stage's way in: the reader an input needs, which later stages use without knowing
+which it is. Another tool's export (named with --from, or recognised by its shape) is read
+by `migrate`; any other file by the spreadsheet reader its extension names."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from pipeline.read.base import Reader
 from pipeline.read.detect import TEXT_FORMATS, WORKBOOK_FORMATS, check_readable, detect_format
 from pipeline.read.excel import WorkbookReader
 from pipeline.read.jsonfile import JsonReader
-from pipeline.read.migrate import detect, load, migrate_document, named_source
-from pipeline.read.migrate.reader import MigrationReader
+from pipeline.read.migrate import identify, migrate_document
+from pipeline.read.migrate.reader import migration_reader
 from pipeline.read.text import TextReader
-from pipeline.rows import Problem, RawRow
+from pipeline.rows import RawRow
 
 
 def open_reader(path: Path, *, sheet: str | None = None) -> Reader:
@@ -52,40 +53,14 @@ def open_input(
     suffix = path.suffix.lower()
     if source is None and suffix not in _EXPORT_SUFFIXES:
         return open_reader(path, sheet=sheet)
-    # A named source is checked before the file: an unknown name is the problem to report.
-    chosen = named_source(source) if source is not None else None
-    doc = load(path)
-    chosen = chosen or detect(doc)
+    doc, chosen = identify(path, source)
     if chosen is None:
         if suffix == ".xml":
             raise InputError(
                 f"{path.name}: not a Label Studio labeling config (the only XML we read)"
             )
         return open_reader(path, sheet=sheet)
-    migration = migrate_document(path, doc, chosen, include_archived=include_archived)
-    reader = MigrationReader(path, format=suffix.lstrip("."), migration=migration)
-    if source is None:
-        reader.warnings.append(
-            Problem(
-                0,
-                None,
-                None,
-                None,
-                f"detected source: {chosen.title} (--from {chosen.name})",
-                "give --from NAME to read it as another tool's export",
-                "warning",
-            )
-        )
-    if migration.archived_skipped:
-        reader.warnings.append(
-            Problem(
-                0,
-                None,
-                None,
-                None,
-                f"{migration.archived_skipped} archived record(s) skipped",
-                "use --include-archived to import them too",
-                "warning",
-            )
-        )
-    return reader
+    migration = migrate_document(
+        path, doc, chosen, detected=source is None, include_archived=include_archived
+    )
+    return migration_reader(path, migration)

@@ -111,3 +111,28 @@ def test_large_file_streams_in_constant_memory(tmp_path: Path) -> None:
 )
 def test_detect_format(name: str, expected: str) -> None:
     assert detect_format(Path(name)) == expected
+
+
+def test_rows_of_white_space_are_blank_and_keep_their_numbers(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "name,type\n  ,\t\nA,text\n")
+    assert [(row.row, row.cells["name"]) for row in read_rows(path)] == [(3, "A")]
+
+
+def test_a_column_without_a_header_is_left_out(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "name,,type\nA,lost,text\nB\n")
+    assert cells(path) == [{"name": "A", "type": "text"}, {"name": "B", "type": ""}]
+
+
+def test_blank_cells_beyond_the_header_do_not_warn(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "name,type\nA,text,, \n")
+    reader = open_reader(path)
+    assert cells(path) == [{"name": "A", "type": "text"}]
+    assert list(reader) and reader.warnings == []
+
+
+def test_cells_our_reports_quoted_read_back_as_typed(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "name,type\n'=SUM(A1),'-x\nit's,'-5\n")
+    assert cells(path) == [
+        {"name": "=SUM(A1)", "type": "-x"},
+        {"name": "it's", "type": "'-5"},
+    ]

@@ -1,8 +1,11 @@
-"""Migrations: other tools' label-definition exports read into the rows a spreadsheet gives.
+"""Reading another tool's export: one way of reading, which `pipeline.read.inputs` picks for
+--from NAME or for a JSON or XML file shaped like one tool's label definitions.
 
-`read_migration` loads an export, picks the source (given, or detected from the file's
-shape), maps every record onto our types and yields one `RawRow` per record, numbered by
-its position in the file, so validation, planning, sending and the report are shared.
+`identify` loads an export and picks its source (given, or detected from the file's shape);
+`migrate_document` maps every record onto our types, one `RawRow` per record numbered by its
+position in the file, so validation, planning, sending and the report are shared with
+spreadsheets. `read_migration` is both in one call, for an export that must be one. Each
+source has its own module; `source` and `definition` hold what they share.
 """
 
 from __future__ import annotations
@@ -79,29 +82,36 @@ def named_source(name: str) -> Source:
     return SOURCES[name]
 
 
+def identify(path: Path, source: str | None) -> tuple[Any, Source | None]:
+    """The loaded export and its source: the one named, else the one its shape shows
+    (None when that is unclear). A named source is checked before the file is read, so an
+    unknown name is the problem reported."""
+    chosen = named_source(source) if source is not None else None
+    doc = load(path)
+    return doc, chosen or detect(doc)
+
+
 def read_migration(
     path: Path, source: str | None = None, *, include_archived: bool = False
 ) -> Migration:
     """Every record of the export as a row; raises InputError when the file is not usable."""
     path = Path(path)
-    chosen = named_source(source) if source is not None else None
-    doc = load(path)
-    chosen = chosen or detect(doc)
+    doc, chosen = identify(path, source)
     if chosen is None:
         names = ", ".join(SOURCES)
         raise InputError(
             f"{path}: cannot tell which tool this export is from: give --from ({names})"
         )
-    migration = migrate_document(path, doc, chosen, include_archived=include_archived)
-    migration.detected = source is None
-    return migration
+    return migrate_document(
+        path, doc, chosen, detected=source is None, include_archived=include_archived
+    )
 
 
 def migrate_document(
-    path: Path, doc: Any, source: Source, *, include_archived: bool = False
+    path: Path, doc: Any, source: Source, *, detected: bool, include_archived: bool = False
 ) -> Migration:
     """Map a loaded export's records with `source`'s rules, one row per record."""
-    migration = Migration(source, detected=False)
+    migration = Migration(source, detected=detected)
     records = source.records(doc)
     if records is None:
         raise InputError(f"{path}: {source.expected}")
@@ -125,6 +135,7 @@ __all__ = [
     "Migration",
     "Source",
     "detect",
+    "identify",
     "load",
     "migrate_document",
     "named_source",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from pipeline.read.migrate.definition import (
@@ -10,12 +11,10 @@ from pipeline.read.migrate.definition import (
     mapping,
     number,
     numeric,
+    objects,
     text,
 )
-from pipeline.read.migrate.source import Source, not_an_object, start, unknown_kind
-
-SELECTIONS = ("label_selection", "multi_label_selection")
-NO_EQUIVALENT = ("ranking", "span")
+from pipeline.read.migrate.source import Kinds, Source, not_an_object, start
 
 
 def records(doc: Any) -> list[Any] | None:
@@ -27,7 +26,7 @@ def records(doc: Any) -> list[Any] | None:
 
 
 def _selection(definition: Definition, settings: dict[str, Any], multi: bool) -> None:
-    options = [o for o in settings.get("options") or [] if isinstance(o, dict)]
+    options = objects(settings.get("options"))
     categorical(
         definition,
         [(text(o.get("text")) or str(o.get("value")), o.get("value")) for o in options],
@@ -43,11 +42,7 @@ def _selection(definition: Definition, settings: dict[str, Any], multi: bool) ->
 
 def _rating(definition: Definition, settings: dict[str, Any]) -> None:
     values = sorted(
-        {
-            v
-            for o in settings.get("options") or []
-            if isinstance(o, dict) and (v := number(o.get("value"))) is not None
-        }
+        {v for o in objects(settings.get("options")) if (v := number(o.get("value"))) is not None}
     )
     if values and values == list(range(1, len(values) + 1)):
         definition.label_type = "star"
@@ -68,6 +63,26 @@ def _rating(definition: Definition, settings: dict[str, Any]) -> None:
         )
 
 
+def _text(definition: Definition, settings: dict[str, Any]) -> None:
+    definition.label_type = "text"
+    if settings.get("use_markdown"):
+        definition.warn(None, "use_markdown: not supported, dropped")
+
+
+KINDS = Kinds(
+    "settings.type",
+    {
+        "label_selection": partial(_selection, multi=False),
+        "multi_label_selection": partial(_selection, multi=True),
+        "rating": _rating,
+        "text": _text,
+    },
+    no_equivalent={
+        kind: f"{kind} questions have no Future AGI equivalent" for kind in ("ranking", "span")
+    },
+)
+
+
 def convert(record: Any, position: int) -> Definition:
     if not isinstance(record, dict):
         return not_an_object(position)
@@ -76,24 +91,7 @@ def convert(record: Any, position: int) -> Definition:
     if record.get("id") is not None:
         definition.source_id = str(record["id"])
     settings = mapping(record.get("settings"))
-    kind = settings.get("type")
-    if kind in SELECTIONS:
-        _selection(definition, settings, multi=kind == "multi_label_selection")
-    elif kind == "rating":
-        _rating(definition, settings)
-    elif kind == "text":
-        definition.label_type = "text"
-        if settings.get("use_markdown"):
-            definition.warn(None, "use_markdown: not supported, dropped")
-    elif kind in NO_EQUIVALENT:
-        definition.skipped = f"{kind} questions have no Future AGI equivalent"
-    else:
-        unknown_kind(
-            definition,
-            "settings.type",
-            kind,
-            "label_selection, multi_label_selection, rating or text",
-        )
+    KINDS.map(definition, settings.get("type"), settings)
     return definition
 
 

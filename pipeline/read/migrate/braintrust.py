@@ -4,38 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.read.migrate.definition import Definition, categorical, mapping, numeric, text
-from pipeline.read.migrate.source import Source, not_an_object, records_under, start, unknown_kind
+from pipeline.read.migrate.definition import (
+    Definition,
+    categorical,
+    mapping,
+    numeric,
+    objects,
+    text,
+)
+from pipeline.read.migrate.source import Kinds, Source, records_under
 
-COMPUTED = ("weighted", "minimum", "maximum", "online")
-KINDS = ("slider", "categorical", "free-form", *COMPUTED)
+
+def _slider(definition: Definition, record: dict[str, Any]) -> None:
+    # Braintrust sliders are always 0..1; a hundredth is its own granularity.
+    numeric(definition, 0, 1, step=0.01, display_type="slider")
 
 
-def convert(record: Any, position: int) -> Definition:
-    if not isinstance(record, dict):
-        return not_an_object(position)
-    definition = start(record, position, name_key="name")
-    kind = record.get("score_type")
-    config = mapping(record.get("config"))
-    if kind == "slider":
-        # Braintrust sliders are always 0..1; a hundredth is its own granularity.
-        numeric(definition, 0, 1, step=0.01, display_type="slider")
-    elif kind == "categorical":
-        categories = [c for c in record.get("categories") or [] if isinstance(c, dict)]
-        categorical(
-            definition,
-            [(text(c.get("name")) or "", c.get("value")) for c in categories],
-            multi_choice=bool(config.get("multi_select")),
-        )
-    elif kind == "free-form":
-        definition.label_type = "text"
-    elif kind in COMPUTED:
-        definition.skipped = (
-            f"{kind} scores are computed from other scores: no Future AGI equivalent"
-        )
-    else:
-        unknown_kind(definition, "score_type", kind, "slider, categorical or free-form")
-    return definition
+def _categorical(definition: Definition, record: dict[str, Any]) -> None:
+    categorical(
+        definition,
+        [(text(c.get("name")) or "", c.get("value")) for c in objects(record.get("categories"))],
+        multi_choice=bool(mapping(record.get("config")).get("multi_select")),
+    )
+
+
+def _free_form(definition: Definition, record: dict[str, Any]) -> None:
+    definition.label_type = "text"
+
+
+KINDS = Kinds(
+    "score_type",
+    {"slider": _slider, "categorical": _categorical, "free-form": _free_form},
+    no_equivalent={
+        kind: f"{kind} scores are computed from other scores: no Future AGI equivalent"
+        for kind in ("weighted", "minimum", "maximum", "online")
+    },
+)
 
 
 SOURCE = Source(
@@ -44,6 +48,6 @@ SOURCE = Source(
     where="GET /v1/project_score?project_id=... (save the JSON with its 'objects' array)",
     expected="no 'objects' array and not a list: is this a Braintrust project-score export?",
     records=records_under("objects"),
-    looks_like=lambda record: isinstance(record, dict) and record.get("score_type") in KINDS,
-    convert=convert,
+    looks_like=KINDS.looks_like,
+    convert=KINDS.convert,
 )

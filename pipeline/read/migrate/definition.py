@@ -184,3 +184,8 @@ def is_archived(record: dict[str, Any]) -> bool:
 def mapping(value: object) -> dict[str, Any]:
     """The value when it is a JSON object, else an empty one: nested parts are often absent."""
     return value if isinstance(value, dict) else {}
+
+
+def objects(value: Any) -> list[dict[str, Any]]:
+    """The JSON objects of a list value (options, categories); anything else in it is ignored."""
+    return [item for item in value or [] if isinstance(item, dict)]

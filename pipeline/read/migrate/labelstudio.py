@@ -14,24 +14,18 @@ from defusedxml.ElementTree import fromstring
 
 from pipeline.errors import InputError
 from pipeline.read.migrate.definition import Definition, categorical, numeric, text
-from pipeline.read.migrate.source import Source
-
-CONVERTED = ("Choices", "Rating", "Number", "TextArea")
-
-
-class BadConfig(InputError):
-    """The labeling config is not well-formed XML or uses DTDs or entities."""
+from pipeline.read.migrate.source import Mapper, Source
 
 
 def parse(xml_text: str) -> ET.Element:
     try:
         root: ET.Element = fromstring(xml_text, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise BadConfig(
+        raise InputError(
             f"the labeling config uses DTDs or entities, which are refused ({exc})"
         ) from None
     except ET.ParseError as exc:
-        raise BadConfig(f"the labeling config is not well-formed XML: {exc}") from None
+        raise InputError(f"the labeling config is not well-formed XML: {exc}") from None
     return root
 
 
@@ -61,36 +55,52 @@ def _choices(definition: Definition, element: ET.Element) -> None:
         definition.warn("options", f"{' and '.join(lost)}: not supported, dropped")
 
 
+def _rating(definition: Definition, element: ET.Element) -> None:
+    stars = element.get("maxRating", "5")
+    definition.label_type = "star"
+    definition.settings = {"no_of_stars": int(stars) if stars.isdigit() else stars}
+    if element.get("icon"):
+        definition.warn(None, f"icon {element.get('icon')}: not supported, dropped")
+
+
+def _number(definition: Definition, element: ET.Element) -> None:
+    display = "slider" if element.get("slider", "").lower() == "true" else "button"
+    numeric(
+        definition,
+        element.get("min"),
+        element.get("max"),
+        step=element.get("step"),
+        display_type=display,
+    )
+
+
+def _text_area(definition: Definition, element: ET.Element) -> None:
+    definition.label_type = "text"
+    placeholder = element.get("placeholder")
+    if placeholder:
+        definition.settings = {"placeholder": placeholder}
+    if element.get("maxSubmissions"):
+        definition.warn(None, "maxSubmissions: a count of answers, not a length: dropped")
+
+
+# The control tags we import; any other control (RectangleLabels, Labels, ...) annotates
+# spans or regions, which no Future AGI type does, so its record is skipped.
+CONTROLS: dict[str, Mapper] = {
+    "Choices": _choices,
+    "Rating": _rating,
+    "Number": _number,
+    "TextArea": _text_area,
+}
+
+
 def convert(element: Any, position: int) -> Definition:
     assert isinstance(element, ET.Element)
     definition = Definition(position, source_id=element.get("name"), name=text(element.get("name")))
-    tag = element.tag
-    if tag == "Choices":
-        _choices(definition, element)
-    elif tag == "Rating":
-        stars = element.get("maxRating", "5")
-        definition.label_type = "star"
-        definition.settings = {"no_of_stars": int(stars) if stars.isdigit() else stars}
-        if element.get("icon"):
-            definition.warn(None, f"icon {element.get('icon')}: not supported, dropped")
-    elif tag == "Number":
-        display = "slider" if element.get("slider", "").lower() == "true" else "button"
-        numeric(
-            definition,
-            element.get("min"),
-            element.get("max"),
-            step=element.get("step"),
-            display_type=display,
-        )
-    elif tag == "TextArea":
-        definition.label_type = "text"
-        placeholder = element.get("placeholder")
-        if placeholder:
-            definition.settings = {"placeholder": placeholder}
-        if element.get("maxSubmissions"):
-            definition.warn(None, "maxSubmissions: a count of answers, not a length: dropped")
+    control = CONTROLS.get(element.tag)
+    if control is None:
+        definition.skipped = f"<{element.tag}> controls have no Future AGI equivalent"
     else:
-        definition.skipped = f"<{tag}> controls have no Future AGI equivalent"
+        control(definition, element)
     return definition
 
 

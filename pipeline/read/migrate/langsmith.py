@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.read.migrate.definition import Definition, categorical, mapping, numeric, text
-from pipeline.read.migrate.source import Source, not_an_object, start, unknown_kind
+from pipeline.read.migrate.definition import (
+    Definition,
+    categorical,
+    mapping,
+    numeric,
+    objects,
+    text,
+)
+from pipeline.read.migrate.source import Kinds, Source, not_an_object, start
 
 
 def records(doc: Any) -> list[Any] | None:
@@ -14,21 +21,52 @@ def records(doc: Any) -> list[Any] | None:
     if not isinstance(doc, list):
         return None
     descriptions = {
-        item["feedback_key"]: item["description"]
-        for item in doc
-        if isinstance(item, dict)
+        item["feedback_key"]: item["description"] for item in doc if _is_rubric_item(item)
+    }
+    return [_with_description(item, descriptions) for item in doc]
+
+
+def _is_rubric_item(item: Any) -> bool:
+    return (
+        isinstance(item, dict)
         and "feedback_config" not in item
         and isinstance(item.get("feedback_key"), str)
         and isinstance(item.get("description"), str)
-    }
-    merged = []
-    for item in doc:
-        if isinstance(item, dict) and "feedback_config" in item and not item.get("description"):
-            key = item.get("feedback_key")
-            if key in descriptions:
-                item = {**item, "description": descriptions[key]}
-        merged.append(item)
-    return merged
+    )
+
+
+def _with_description(item: Any, descriptions: dict[str, str]) -> Any:
+    """A config without a description of its own takes its rubric item's."""
+    if isinstance(item, dict) and "feedback_config" in item and not item.get("description"):
+        key = item.get("feedback_key")
+        if key in descriptions:
+            return {**item, "description": descriptions[key]}
+    return item
+
+
+def _continuous(definition: Definition, config: dict[str, Any]) -> None:
+    numeric(definition, config.get("min"), config.get("max"))
+
+
+def _categorical(definition: Definition, config: dict[str, Any]) -> None:
+    options = []
+    for category in objects(config.get("categories")):
+        label = text(category.get("label"))
+        if label is None:
+            label = str(category.get("value"))
+            definition.warn("options", f"category {label} has no label: '{label}' used")
+        options.append((label, category.get("value")))
+    categorical(definition, options, multi_choice=bool(config.get("allows_multiple_categories")))
+
+
+def _freeform(definition: Definition, config: dict[str, Any]) -> None:
+    definition.label_type = "text"
+
+
+KINDS = Kinds(
+    "feedback_config.type",
+    {"continuous": _continuous, "categorical": _categorical, "freeform": _freeform},
+)
 
 
 def convert(record: Any, position: int) -> Definition:
@@ -40,28 +78,7 @@ def convert(record: Any, position: int) -> Definition:
         definition.skipped = "rubric item: its description is carried by the config with this key"
         return definition
     config = mapping(config)
-    kind = config.get("type")
-    if kind == "continuous":
-        numeric(definition, config.get("min"), config.get("max"))
-    elif kind == "categorical":
-        options = []
-        for category in config.get("categories") or []:
-            if not isinstance(category, dict):
-                continue
-            label = text(category.get("label"))
-            if label is None:
-                label = str(category.get("value"))
-                definition.warn("options", f"category {label} has no label: '{label}' used")
-            options.append((label, category.get("value")))
-        categorical(
-            definition, options, multi_choice=bool(config.get("allows_multiple_categories"))
-        )
-    elif kind == "freeform":
-        definition.label_type = "text"
-    else:
-        unknown_kind(
-            definition, "feedback_config.type", kind, "continuous, categorical or freeform"
-        )
+    KINDS.map(definition, config.get("type"), config)
     if record.get("is_lower_score_better"):
         definition.warn(None, "is_lower_score_better: not supported, dropped")
     return definition

@@ -4,32 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.read.migrate.definition import Definition, categorical, numeric, text
-from pipeline.read.migrate.source import Source, not_an_object, records_under, start, unknown_kind
+from pipeline.read.migrate.definition import (
+    Definition,
+    categorical,
+    mapping,
+    numeric,
+    objects,
+    text,
+)
+from pipeline.read.migrate.source import Kinds, Source, records_under
 
-KINDS = ("CATEGORICAL", "CONTINUOUS", "FREEFORM")
+
+def _categorical(definition: Definition, record: dict[str, Any]) -> None:
+    values = objects(record.get("values"))
+    categorical(definition, [(text(v.get("label")) or "", v.get("score")) for v in values])
+
+
+def _continuous(definition: Definition, record: dict[str, Any]) -> None:
+    numeric(definition, record.get("lower_bound"), record.get("upper_bound"))
+
+
+def _freeform(definition: Definition, record: dict[str, Any]) -> None:
+    definition.label_type = "text"
+    dropped = [k for k in ("threshold", "lower_bound", "upper_bound") if record.get(k) is not None]
+    if dropped:
+        definition.warn(None, f"{', '.join(dropped)}: not supported on text labels, dropped")
+
+
+KINDS = Kinds(
+    "type", {"CATEGORICAL": _categorical, "CONTINUOUS": _continuous, "FREEFORM": _freeform}
+)
 
 
 def convert(record: Any, position: int) -> Definition:
-    if not isinstance(record, dict):
-        return not_an_object(position)
-    definition = start(record, position, name_key="name")
-    kind = record.get("type")
-    if kind == "CATEGORICAL":
-        values = [v for v in record.get("values") or [] if isinstance(v, dict)]
-        categorical(definition, [(text(v.get("label")) or "", v.get("score")) for v in values])
-    elif kind == "CONTINUOUS":
-        numeric(definition, record.get("lower_bound"), record.get("upper_bound"))
-    elif kind == "FREEFORM":
-        definition.label_type = "text"
-        dropped = [
-            k for k in ("threshold", "lower_bound", "upper_bound") if record.get(k) is not None
-        ]
-        if dropped:
-            definition.warn(None, f"{', '.join(dropped)}: not supported on text labels, dropped")
-    else:
-        unknown_kind(definition, "type", kind, "CATEGORICAL, CONTINUOUS or FREEFORM")
-    direction = record.get("optimization_direction")
+    definition = KINDS.convert(record, position)
+    # A record that is not an object has failed already and has no direction to warn about.
+    direction = mapping(record).get("optimization_direction")
     if direction not in (None, "NONE"):
         definition.warn(None, f"optimization_direction {direction}: not supported, dropped")
     return definition
@@ -42,8 +52,7 @@ SOURCE = Source(
     expected="no 'data' array and not a list: is this a Phoenix annotation-config export?",
     records=records_under("data"),
     looks_like=lambda record: (
-        isinstance(record, dict)
-        and record.get("type") in KINDS
+        KINDS.looks_like(record)
         and ("optimization_direction" in record or "values" in record or "lower_bound" in record)
     ),
     convert=convert,

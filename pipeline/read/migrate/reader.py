@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.read.base import Reader, Sheet
 from pipeline.read.migrate import Migration
@@ -19,3 +20,21 @@ class MigrationReader(Reader):
     def _sheets(self) -> Iterator[Sheet]:
         assert self.migration is not None
         yield Sheet(None, list(COLUMNS), iter(self.migration.rows))
+
+
+def migration_reader(path: Path, migration: Migration) -> MigrationReader:
+    """The reader for a mapped export, with what the user should know about the whole file:
+    which source was assumed, and how many archived records were left out."""
+    reader = MigrationReader(path, format=path.suffix.lower().lstrip("."), migration=migration)
+    source = migration.source
+    if migration.detected:
+        reader.warn(
+            f"detected source: {source.title} (--from {source.name})",
+            "give --from NAME to read it as another tool's export",
+        )
+    if migration.archived_skipped:
+        reader.warn(
+            f"{migration.archived_skipped} archived record(s) skipped",
+            "use --include-archived to import them too",
+        )
+    return reader

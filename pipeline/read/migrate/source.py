@@ -1,9 +1,11 @@
-"""What every migration source provides: where its records are and how each maps to ours."""
+"""What every migration source provides: where its records are and how each maps to ours,
+with the pieces sources share (records in a page object, the fields every record has, and
+`Kinds`, the table from a record's kind to what it becomes)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.read.migrate.definition import Definition, is_archived, text
@@ -22,6 +24,56 @@ class Source:
     # Whether one record is unmistakably this source's (for detection without --from).
     looks_like: Callable[[Any], bool]
     convert: Callable[[Any, int], Definition]
+
+
+# Sets a definition's type and settings from the part of a record that describes its kind.
+Mapper = Callable[[Definition, Any], None]
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """The kinds a source's records come in, and what each becomes: the one list of them,
+    used for mapping, for detection and in the error for a kind we do not know."""
+
+    # The field that holds the kind, as the error names it. A nested one ("settings.type")
+    # is read by the source and given to `map`; `convert` and `looks_like` read a top-level one.
+    key: str
+    mappers: Mapping[str, Mapper]
+    # Kinds we know but cannot import, with why: the record is skipped.
+    no_equivalent: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (*self.mappers, *self.no_equivalent)
+
+    def looks_like(self, record: Any) -> bool:
+        """Whether `record` is an object with one of these kinds in its field `key`."""
+        return isinstance(record, dict) and record.get(self.key) in self.names
+
+    def convert(self, record: Any, position: int) -> Definition:
+        """A record named by its `name` field, of the kind in its field `key`, mapped whole."""
+        if not isinstance(record, dict):
+            return not_an_object(position)
+        definition = start(record, position, name_key="name")
+        self.map(definition, record.get(self.key), record)
+        return definition
+
+    def map(self, definition: Definition, kind: object, part: Any) -> None:
+        """Map `part` (the record, or its nested settings) as a record of `kind`."""
+        # Kinds are text in every source; a list or a number here is an unknown kind.
+        if not isinstance(kind, str) or kind not in self.names:
+            self._unknown(definition, kind)
+        elif kind in self.no_equivalent:
+            definition.skipped = self.no_equivalent[kind]
+        else:
+            self.mappers[kind](definition, part)
+
+    def _unknown(self, definition: Definition, kind: object) -> None:
+        shown = "missing" if kind in (None, "") else f"'{kind}'"
+        *first, last = self.mappers
+        definition.fail(
+            "type", f"'{self.key}' is {shown}", f"use one of {', '.join(first)} or {last}"
+        )
 
 
 def records_under(key: str) -> Callable[[Any], list[Any] | None]:
@@ -56,8 +108,3 @@ def start(record: Any, position: int, *, name_key: str, id_key: str = "id") -> D
     if definition.name is None:
         definition.fail("name", f"record has no '{name_key}'", f"give the record a '{name_key}'")
     return definition
-
-
-def unknown_kind(definition: Definition, key: str, value: object, kinds: str) -> None:
-    shown = "missing" if value in (None, "") else f"'{value}'"
-    definition.fail("type", f"'{key}' is {shown}", f"use one of {kinds}")

@@ -154,12 +154,14 @@ def test_phoenix_kinds(tmp_path: Path) -> None:
     assert not any("optimization_direction" in w for w in warnings(rows[2]))
 
 
-def test_argilla_kinds(tmp_path: Path) -> None:
+def argilla_rows(tmp_path: Path) -> list[RawRow]:
+    """One question of each kind, in this order: pick, many, stars, zero, gaps, say, rank, mark."""
+
     def question(name: str, **settings: Any) -> dict[str, Any]:
         return {"name": name, "title": name.title(), "required": True, "settings": settings}
 
     options = [{"value": "a", "text": "A", "description": "first"}, {"value": "b", "text": "B"}]
-    rows = migrate(
+    return migrate(
         tmp_path,
         {
             "questions": [
@@ -180,6 +182,10 @@ def test_argilla_kinds(tmp_path: Path) -> None:
         },
         "argilla",
     )
+
+
+def test_argilla_selections(tmp_path: Path) -> None:
+    rows = argilla_rows(tmp_path)
     assert [r.cells["name"] for r in rows][:2] == ["Pick", "Many"]
     assert settings(rows[0]) == {
         "options": [{"label": "A", "value": "a"}, {"label": "B", "value": "b"}],
@@ -188,6 +194,10 @@ def test_argilla_kinds(tmp_path: Path) -> None:
     assert "option descriptions: not supported, dropped" in warnings(rows[0])
     assert settings(rows[1])["multi_choice"] is True
     assert "options_order suggestion: not supported, dropped" in warnings(rows[1])
+
+
+def test_argilla_ratings_text_and_kinds_without_an_equivalent(tmp_path: Path) -> None:
+    rows = argilla_rows(tmp_path)
     assert (rows[2].cells["type"], settings(rows[2])) == ("star", {"no_of_stars": 7})
     assert settings(rows[3]) == {"min": 0, "max": 3, "step_size": 1, "display_type": "button"}
     assert settings(rows[4])["min"] == 2 and any("gaps" in w for w in warnings(rows[4]))
@@ -396,3 +406,40 @@ def test_every_sample_export_is_detected_and_covers_the_source(name: str) -> Non
     assert {r.cells["type"] for r in rows if not r.skip} >= {"numeric"} | (
         {"categorical"} if name != "labelstudio" else {"categorical", "star", "text"}
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "doc", "hint"),
+    [
+        ("langfuse", [{"name": "x", "dataType": "TEXT"}], "NUMERIC, CATEGORICAL or BOOLEAN"),
+        (
+            "langsmith",
+            [{"feedback_key": "x", "feedback_config": {"type": "x"}}],
+            "continuous, categorical or freeform",
+        ),
+        ("phoenix", [{"name": "x", "type": "x"}], "CATEGORICAL, CONTINUOUS or FREEFORM"),
+        (
+            "argilla",
+            {"questions": [{"name": "x", "settings": {"type": "x"}}]},
+            "label_selection, multi_label_selection, rating or text",
+        ),
+        ("opik", [{"name": "x", "type": "x"}], "numerical, categorical or boolean"),
+        # Computed scores are known but skipped, so they are not offered.
+        ("braintrust", [{"name": "x", "score_type": "x"}], "slider, categorical or free-form"),
+    ],
+)
+def test_an_unknown_kind_is_an_error_naming_the_kinds_we_import(
+    tmp_path: Path, source: str, doc: Any, hint: str
+) -> None:
+    (row,) = migrate(tmp_path, doc, source)
+    (note,) = [n for n in row.notes if n.severity == "error"]
+    assert (note.column, note.hint) == ("type", f"use one of {hint}")
+
+
+def test_a_kind_that_is_not_text_is_unknown(tmp_path: Path) -> None:
+    rows = migrate(
+        tmp_path,
+        [{"name": "a", "dataType": ["NUMERIC"]}, {"name": "b", "dataType": 3}],
+        "langfuse",
+    )
+    assert [errors(row) for row in rows] == [["'dataType' is '['NUMERIC']'"], ["'dataType' is '3'"]]
