@@ -8,12 +8,11 @@ import pytest
 from pydantic import ValidationError
 
 from pipeline.labels import (
-    CategoricalLabel,
+    LABEL_CLASSES,
+    LABEL_TYPES,
+    SETTINGS_MODELS,
     LabelSpec,
-    NumericLabel,
-    StarLabel,
-    TextLabel,
-    ThumbsLabel,
+    LabelType,
     slug,
     ui_cap_warnings,
 )
@@ -26,19 +25,19 @@ def messages(data: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("data", "cls", "settings"),
+    ("data", "class_name", "settings"),
     [
-        ({"type": "text"}, TextLabel, {"placeholder": "", "min_length": 0, "max_length": 500}),
+        ({"type": "text"}, "TextLabel", {"placeholder": "", "min_length": 0, "max_length": 500}),
         (
             {"type": "numeric"},
-            NumericLabel,
+            "NumericLabel",
             {"min": 0, "max": 10, "step_size": 1, "display_type": "slider"},
         ),
-        ({"type": "star"}, StarLabel, {"no_of_stars": 5}),
-        ({"type": "thumbs_up_down"}, ThumbsLabel, {}),
+        ({"type": "star"}, "StarLabel", {"no_of_stars": 5}),
+        ({"type": "thumbs_up_down"}, "ThumbsLabel", {}),
         (
             {"type": "categorical", "settings": {"options": [{"label": "A"}, {"label": "B"}]}},
-            CategoricalLabel,
+            "CategoricalLabel",
             {
                 "options": [{"label": "A", "value": "a"}, {"label": "B", "value": "b"}],
                 "multi_choice": False,
@@ -50,10 +49,11 @@ def messages(data: dict[str, Any]) -> list[str]:
     ],
 )
 def test_payload_fills_every_setting_the_server_requires(
-    data: dict[str, Any], cls: type[LabelSpec], settings: dict[str, Any]
+    data: dict[str, Any], class_name: str, settings: dict[str, Any]
 ) -> None:
     label = LabelSpec.parse({"name": "X", **data})
-    assert isinstance(label, cls)
+    assert isinstance(label, LABEL_CLASSES[data["type"]])
+    assert type(label).__name__ == class_name
     assert label.payload() == {
         "name": "X",
         "type": data["type"],
@@ -173,3 +173,11 @@ def test_option_value_derived_as_slug_when_missing() -> None:
 def test_ui_caps_are_warnings(data: dict[str, Any], key: str) -> None:
     label = LabelSpec.parse({"name": "a", **data})
     assert [found for found, _ in ui_cap_warnings(label)] == [key]
+
+
+@pytest.mark.parametrize("kind", LABEL_TYPES)
+def test_each_type_gets_a_class_built_from_its_settings_model(kind: LabelType) -> None:
+    cls = LABEL_CLASSES[kind]
+    assert issubclass(cls, LabelSpec)
+    assert cls.model_fields["settings"].annotation is SETTINGS_MODELS[kind]
+    assert list(cls.model_fields) == list(LabelSpec.model_fields)
