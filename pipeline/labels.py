@@ -59,7 +59,8 @@ class LabelSettings(BaseModel):
 class TextSettings(LabelSettings):
     placeholder: str = ""
     min_length: int = 0
-    max_length: int = 500
+    # Validated when left out too: min_length alone may already reach the default.
+    max_length: int = Field(500, validate_default=True)
 
     @field_validator("min_length")
     @classmethod
@@ -79,7 +80,8 @@ class TextSettings(LabelSettings):
 
 class NumericSettings(LabelSettings):
     min: int | float = 0
-    max: int | float = 10
+    # Validated when left out too: min alone may already reach the default.
+    max: int | float = Field(10, validate_default=True)
     step_size: int | float = 1
     display_type: DisplayType = "slider"
 

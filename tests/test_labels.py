@@ -103,7 +103,12 @@ def test_key_is_case_folded_trimmed_name_type_and_project() -> None:
             {"name": "a", "type": "text", "settings": {"min_length": -1}},
             "min_length cannot be negative",
         ),
+        (
+            {"name": "a", "type": "text", "settings": {"min_length": 500}},
+            "min_length must be less than max_length",
+        ),
         ({"name": "a", "type": "numeric", "settings": {"min": -1}}, "min cannot be negative"),
+        ({"name": "a", "type": "numeric", "settings": {"min": 10}}, "min must be less than max"),
         (
             {"name": "a", "type": "numeric", "settings": {"min": 0, "max": -2}},
             "max cannot be negative",
