@@ -8,7 +8,8 @@ say. Mapping headers, checking rows, the hints and the template are all built fr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
@@ -124,36 +125,34 @@ TABLE: tuple[Field, ...] = (
     Field("strategy", "use Rag, or leave blank", "Rag, or blank.", _strategy),
 )
 
+
+def table_problems(table: Sequence[Field]) -> list[str]:
+    """How a table is out of step with the label models, one line per kind of slip."""
+    names = [field.name for field in table]
+    settings = set[str]().union(*SETTINGS_KEYS.values())
+    known = settings | set(LabelSpec.model_fields)
+    slips = {
+        "in the table twice": [name for name, count in Counter(names).items() if count > 1],
+        "without a column": sorted(known.difference(names)),
+        "in no label model": sorted(set(names) - known),
+        "without a parser": [f.name for f in table if f.name in settings and f.parse is None],
+    }
+    return [f"{slip}: {', '.join(found)}" for slip, found in slips.items() if found]
+
+
+# Checked when the package is imported, so a forgotten column never reaches a user's row.
+if _problems := table_problems(TABLE):
+    raise TypeError("pipeline.validate.fields.TABLE: " + "; ".join(_problems))
+
 FIELDS: tuple[str, ...] = tuple(field.name for field in TABLE)
 LABEL_FIELDS: tuple[str, ...] = tuple(name for name in FIELDS if name in LabelSpec.model_fields)
 SETTINGS_FIELDS: tuple[str, ...] = tuple(name for name in FIELDS if name not in LABEL_FIELDS)
+PARSERS: dict[str, Parser] = {field.name: field.parse for field in TABLE if field.parse}
 # The types each settings column belongs to, in LABEL_TYPES order.
 OWNERS: dict[str, tuple[LabelType, ...]] = {
     name: tuple(kind for kind in LABEL_TYPES if name in SETTINGS_KEYS[kind])
     for name in SETTINGS_FIELDS
 }
-
-
-PARSERS: dict[str, Parser] = {field.name: field.parse for field in TABLE if field.parse}
-
-
-def _check_table() -> None:
-    """A table out of step with the models fails here, when the package is imported,
-    rather than on a user's row."""
-    names = set(FIELDS)
-    missing = {key for keys in SETTINGS_KEYS.values() for key in keys} - names
-    missing |= set(LabelSpec.model_fields) - names
-    unused = {name for name in SETTINGS_FIELDS if not OWNERS[name]}
-    unread = set(SETTINGS_FIELDS) - set(PARSERS)
-    if len(names) != len(TABLE) or missing or unused or unread:
-        raise TypeError(
-            "pipeline.validate.fields.TABLE is out of step with the label models: "
-            f"missing {sorted(missing)}, in no model {sorted(unused)}, "
-            f"no parser {sorted(unread)}"
-        )
-
-
-_check_table()
 
 
 def _model_field(name: str) -> Any:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.labels import LABEL_TYPES
 from pipeline.validate import validate_file
-from pipeline.validate.template import COLUMNS, INSTRUCTIONS
+from pipeline.validate.template import COLUMNS, EXAMPLES, INSTRUCTIONS
 
 
 def make(tmp_path: Path, name: str) -> Path:
@@ -25,6 +25,7 @@ def make(tmp_path: Path, name: str) -> Path:
 def test_template_has_one_valid_example_per_type(tmp_path: Path, name: str) -> None:
     result = validate_file(make(tmp_path, name))
     assert (result.rows_read, result.valid, result.invalid) == (5, 5, 0)
+    assert sorted(example["type"] for example in EXAMPLES) == sorted(LABEL_TYPES)
 
 
 def test_xlsx_has_drop_downs_frozen_header_notes_and_instructions(tmp_path: Path) -> None:
