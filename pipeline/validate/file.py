@@ -94,7 +94,7 @@ class FileCheck:
             checker = RowChecker(columns)
             for raw in sheet.rows:
                 rows += 1
-                yield self._check(raw, checker, columns)
+                yield self._check(raw, checker)
         self._check_found(rows)
 
     def _label_columns(self, sheet: Sheet) -> ColumnMap | None:
@@ -108,15 +108,15 @@ class FileCheck:
         self._duplicates.start_sheet(sheet.name)
         return columns
 
-    def _check(self, raw: RawRow, checker: RowChecker, columns: ColumnMap) -> CheckedRow:
+    def _check(self, raw: RawRow, checker: RowChecker) -> CheckedRow:
         if raw.skip is not None:
-            return _named(_skipped(raw), columns)
+            return _named(_skipped(raw), checker)
         checked = checker.check(raw)
         if raw.notes:
             checked = _with_notes(checked)
         if checked.label is not None:
-            checked = self._duplicates.check(checked, columns.columns["name"])
-        return checked if checked.label is not None else _named(checked, columns)
+            checked = self._duplicates.check(checked, checker.name)
+        return checked if checked.label is not None else _named(checked, checker)
 
     def _check_found(self, rows: int) -> None:
         """A file that yielded no label rows at all is unusable; say why."""
@@ -160,13 +160,13 @@ def _skipped(raw: RawRow) -> CheckedRow:
     return CheckedRow(raw, None, [*raw.notes, why])
 
 
-def _named(checked: CheckedRow, columns: ColumnMap) -> CheckedRow:
+def _named(checked: CheckedRow, checker: RowChecker) -> CheckedRow:
     """A row without a label still shows its name and type cells in the report."""
     cells = checked.raw.cells
     return replace(
         checked,
-        name=cells.get(columns.columns["name"], "").strip(),
-        type=cells.get(columns.columns["type"], "").strip(),
+        name=cells.get(checker.name, "").strip(),
+        type=cells.get(checker.type, "").strip(),
     )
 
 

@@ -28,6 +28,7 @@ class RowChecker:
 
     def __init__(self, columns: ColumnMap) -> None:
         self.columns = columns.columns
+        # The headers of the name, type and settings JSON columns.
         self.name = self.columns["name"]
         self.type = self.columns["type"]
         self.json = self.columns.get("settings")
