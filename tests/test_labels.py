@@ -87,70 +87,70 @@ def test_key_is_case_folded_trimmed_name_type_and_project() -> None:
     assert label.key() == ("strasse", "text", None)
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"name": "", "type": "text"}, "This field may not be blank."),
-        ({"name": "   ", "type": "text"}, "This field may not be blank."),
-        ({"name": "x" * 256, "type": "text"}, "Ensure this field has no more than 255 characters."),
-        ({"name": "a\tb", "type": "text"}, "Name must not contain control characters."),
-        ({"name": "a", "type": "text", "project": "nope"}, "Must be a valid UUID."),
-        (
-            {"name": "a", "type": "text", "settings": {"min_length": 5, "max_length": 5}},
-            "min_length must be less than max_length",
-        ),
-        (
-            {"name": "a", "type": "text", "settings": {"min_length": -1}},
-            "min_length cannot be negative",
-        ),
-        (
-            {"name": "a", "type": "text", "settings": {"min_length": 500}},
-            "min_length must be less than max_length",
-        ),
-        ({"name": "a", "type": "numeric", "settings": {"min": -1}}, "min cannot be negative"),
-        ({"name": "a", "type": "numeric", "settings": {"min": 10}}, "min must be less than max"),
-        (
-            {"name": "a", "type": "numeric", "settings": {"min": 0, "max": -2}},
-            "max cannot be negative",
-        ),
-        (
-            {"name": "a", "type": "numeric", "settings": {"min": 5, "max": 5}},
-            "min must be less than max",
-        ),
-        (
-            {"name": "a", "type": "numeric", "settings": {"step_size": 0}},
-            "step_size must be greater than 0",
-        ),
-        (
-            {"name": "a", "type": "categorical", "settings": {"options": [{"label": "A"}]}},
-            "There must be at least two options",
-        ),
-        (
-            {
-                "name": "a",
-                "type": "categorical",
-                "settings": {"options": [{"label": "A"}, {"label": " a "}]},
-            },
-            "Categorical option labels must be unique",
-        ),
-        (
-            {
-                "name": "a",
-                "type": "categorical",
-                "settings": {"options": [{"label": "A"}, {"label": " "}]},
-            },
-            "Each option must have a non-empty label",
-        ),
-        (
-            {"name": "a", "type": "star", "settings": {"no_of_stars": 0}},
-            "no_of_stars must be at least 1",
-        ),
-        (
-            {"name": "a", "type": "star", "settings": {"no_of_stars": 3, "max": 1}},
-            "Extra inputs are not permitted",
-        ),
-    ],
-)
+SERVER_RULES: list[tuple[dict[str, Any], str]] = [
+    ({"name": "", "type": "text"}, "This field may not be blank."),
+    ({"name": "   ", "type": "text"}, "This field may not be blank."),
+    ({"name": "x" * 256, "type": "text"}, "Ensure this field has no more than 255 characters."),
+    ({"name": "a\tb", "type": "text"}, "Name must not contain control characters."),
+    ({"name": "a", "type": "text", "project": "nope"}, "Must be a valid UUID."),
+    (
+        {"name": "a", "type": "text", "settings": {"min_length": 5, "max_length": 5}},
+        "min_length must be less than max_length",
+    ),
+    (
+        {"name": "a", "type": "text", "settings": {"min_length": -1}},
+        "min_length cannot be negative",
+    ),
+    (
+        {"name": "a", "type": "text", "settings": {"min_length": 500}},
+        "min_length must be less than max_length",
+    ),
+    ({"name": "a", "type": "numeric", "settings": {"min": -1}}, "min cannot be negative"),
+    ({"name": "a", "type": "numeric", "settings": {"min": 10}}, "min must be less than max"),
+    (
+        {"name": "a", "type": "numeric", "settings": {"min": 0, "max": -2}},
+        "max cannot be negative",
+    ),
+    (
+        {"name": "a", "type": "numeric", "settings": {"min": 5, "max": 5}},
+        "min must be less than max",
+    ),
+    (
+        {"name": "a", "type": "numeric", "settings": {"step_size": 0}},
+        "step_size must be greater than 0",
+    ),
+    (
+        {"name": "a", "type": "categorical", "settings": {"options": [{"label": "A"}]}},
+        "There must be at least two options",
+    ),
+    (
+        {
+            "name": "a",
+            "type": "categorical",
+            "settings": {"options": [{"label": "A"}, {"label": " a "}]},
+        },
+        "Categorical option labels must be unique",
+    ),
+    (
+        {
+            "name": "a",
+            "type": "categorical",
+            "settings": {"options": [{"label": "A"}, {"label": " "}]},
+        },
+        "Each option must have a non-empty label",
+    ),
+    (
+        {"name": "a", "type": "star", "settings": {"no_of_stars": 0}},
+        "no_of_stars must be at least 1",
+    ),
+    (
+        {"name": "a", "type": "star", "settings": {"no_of_stars": 3, "max": 1}},
+        "Extra inputs are not permitted",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), SERVER_RULES)
 def test_server_rules_in_server_wording(data: dict[str, Any], message: str) -> None:
     assert message in messages(data)
 
