@@ -3,11 +3,16 @@
 Every rule the server enforces is checked here, with the server's own wording, so a row
 that passes will not be rejected later. Settings the server requires but the documentation
 omits are filled with the defaults the platform's UI uses (see api-contract.md).
+
+A label type is its word in `LabelType`, its settings model and that model's entry in
+`SETTINGS_MODELS`; the label classes, the union `LabelSpec.parse` picks from and the
+per-type settings tables are all built from that registry.
 """
 
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 import uuid
@@ -19,6 +24,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationInfo,
+    create_model,
     field_validator,
 )
 
@@ -43,16 +49,18 @@ def slug(label: str) -> str:
     return text or label.strip().lower()
 
 
-class _Settings(BaseModel):
-    """Unknown keys are errors: a typo such as `max_lenght` must not vanish silently."""
+class LabelSettings(BaseModel):
+    """The settings of one label type. Unknown keys are errors: a typo such as
+    `max_lenght` must not vanish silently."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
 
-class TextSettings(_Settings):
+class TextSettings(LabelSettings):
     placeholder: str = ""
     min_length: int = 0
-    max_length: int = 500
+    # Validated when left out too: min_length alone may already reach the default.
+    max_length: int = Field(500, validate_default=True)
 
     @field_validator("min_length")
     @classmethod
@@ -70,9 +78,10 @@ class TextSettings(_Settings):
         return value
 
 
-class NumericSettings(_Settings):
+class NumericSettings(LabelSettings):
     min: int | float = 0
-    max: int | float = 10
+    # Validated when left out too: min alone may already reach the default.
+    max: int | float = Field(10, validate_default=True)
     step_size: int | float = 1
     display_type: DisplayType = "slider"
 
@@ -121,7 +130,7 @@ class Option(BaseModel):
             object.__setattr__(self, "value", slug(self.label))
 
 
-class CategoricalSettings(_Settings):
+class CategoricalSettings(LabelSettings):
     options: list[Option]
     multi_choice: bool = False
     rule_prompt: str = ""
@@ -139,7 +148,7 @@ class CategoricalSettings(_Settings):
         return value
 
 
-class StarSettings(_Settings):
+class StarSettings(LabelSettings):
     no_of_stars: int = 5
 
     @field_validator("no_of_stars")
@@ -150,19 +159,20 @@ class StarSettings(_Settings):
         return value
 
 
-class ThumbsSettings(_Settings):
+class ThumbsSettings(LabelSettings):
     pass
 
 
-Settings = TextSettings | CategoricalSettings | NumericSettings | StarSettings | ThumbsSettings
-
-SETTINGS_MODELS: dict[LabelType, type[_Settings]] = {
+# The registry of label types, in `LabelType`'s order.
+SETTINGS_MODELS: dict[LabelType, type[LabelSettings]] = {
     "text": TextSettings,
     "categorical": CategoricalSettings,
     "numeric": NumericSettings,
     "star": StarSettings,
     "thumbs_up_down": ThumbsSettings,
 }
+if tuple(SETTINGS_MODELS) != LABEL_TYPES:
+    raise TypeError(f"SETTINGS_MODELS must have one entry per LabelType, in order: {LABEL_TYPES}")
 
 
 # Looked up for every row, so computed once: pydantic's `model_fields` is not free.
@@ -190,7 +200,7 @@ class LabelSpec(BaseModel):
     description: str | None = None
     project: str | None = None
     allow_notes: bool = False
-    settings: Settings
+    settings: LabelSettings
 
     _adapter: ClassVar[TypeAdapter[LabelSpec]]
 
@@ -240,36 +250,28 @@ class LabelSpec(BaseModel):
         return (self.name.strip().casefold(), self.type, self.project)
 
 
-class TextLabel(LabelSpec):
-    type: Literal["text"]
-    settings: TextSettings = Field(default_factory=TextSettings)
+def _label_class(kind: LabelType, settings: type[LabelSettings]) -> type[LabelSpec]:
+    """`TextLabel` for `TextSettings`: `type` narrowed to the type's word, and `settings`
+    filled with the server's defaults when the model can make them all by itself."""
+    needs_input = any(info.is_required() for info in settings.model_fields.values())
+    word: Any = Literal[kind]
+    return create_model(
+        settings.__name__.removesuffix("Settings") + "Label",
+        __base__=LabelSpec,
+        __module__=__name__,
+        type=(word, ...),
+        settings=(settings, ... if needs_input else Field(default_factory=settings)),
+    )
 
 
-class CategoricalLabel(LabelSpec):
-    type: Literal["categorical"]
-    settings: CategoricalSettings
-
-
-class NumericLabel(LabelSpec):
-    type: Literal["numeric"]
-    settings: NumericSettings = Field(default_factory=NumericSettings)
-
-
-class StarLabel(LabelSpec):
-    type: Literal["star"]
-    settings: StarSettings = Field(default_factory=StarSettings)
-
-
-class ThumbsLabel(LabelSpec):
-    type: Literal["thumbs_up_down"]
-    settings: ThumbsSettings = Field(default_factory=ThumbsSettings)
-
-
-AnyLabel = Annotated[
-    TextLabel | CategoricalLabel | NumericLabel | StarLabel | ThumbsLabel,
-    Field(discriminator="type"),
+LABEL_CLASSES: dict[LabelType, type[LabelSpec]] = {
+    kind: _label_class(kind, model) for kind, model in SETTINGS_MODELS.items()
+}
+# `TextLabel | CategoricalLabel | ...`, told apart by `type`.
+_ANY_LABEL: Any = Annotated[
+    functools.reduce(operator.or_, LABEL_CLASSES.values()), Field(discriminator="type")
 ]
-LabelSpec._adapter = TypeAdapter(AnyLabel)
+LabelSpec._adapter = TypeAdapter(_ANY_LABEL)
 
 
 def ui_cap_warnings(label: LabelSpec) -> list[tuple[str, str]]:

@@ -8,12 +8,11 @@ import pytest
 from pydantic import ValidationError
 
 from pipeline.labels import (
-    CategoricalLabel,
+    LABEL_CLASSES,
+    LABEL_TYPES,
+    SETTINGS_MODELS,
     LabelSpec,
-    NumericLabel,
-    StarLabel,
-    TextLabel,
-    ThumbsLabel,
+    LabelType,
     slug,
     ui_cap_warnings,
 )
@@ -26,19 +25,19 @@ def messages(data: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("data", "cls", "settings"),
+    ("data", "class_name", "settings"),
     [
-        ({"type": "text"}, TextLabel, {"placeholder": "", "min_length": 0, "max_length": 500}),
+        ({"type": "text"}, "TextLabel", {"placeholder": "", "min_length": 0, "max_length": 500}),
         (
             {"type": "numeric"},
-            NumericLabel,
+            "NumericLabel",
             {"min": 0, "max": 10, "step_size": 1, "display_type": "slider"},
         ),
-        ({"type": "star"}, StarLabel, {"no_of_stars": 5}),
-        ({"type": "thumbs_up_down"}, ThumbsLabel, {}),
+        ({"type": "star"}, "StarLabel", {"no_of_stars": 5}),
+        ({"type": "thumbs_up_down"}, "ThumbsLabel", {}),
         (
             {"type": "categorical", "settings": {"options": [{"label": "A"}, {"label": "B"}]}},
-            CategoricalLabel,
+            "CategoricalLabel",
             {
                 "options": [{"label": "A", "value": "a"}, {"label": "B", "value": "b"}],
                 "multi_choice": False,
@@ -50,10 +49,11 @@ def messages(data: dict[str, Any]) -> list[str]:
     ],
 )
 def test_payload_fills_every_setting_the_server_requires(
-    data: dict[str, Any], cls: type[LabelSpec], settings: dict[str, Any]
+    data: dict[str, Any], class_name: str, settings: dict[str, Any]
 ) -> None:
     label = LabelSpec.parse({"name": "X", **data})
-    assert isinstance(label, cls)
+    assert isinstance(label, LABEL_CLASSES[data["type"]])
+    assert type(label).__name__ == class_name
     assert label.payload() == {
         "name": "X",
         "type": data["type"],
@@ -87,65 +87,70 @@ def test_key_is_case_folded_trimmed_name_type_and_project() -> None:
     assert label.key() == ("strasse", "text", None)
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"name": "", "type": "text"}, "This field may not be blank."),
-        ({"name": "   ", "type": "text"}, "This field may not be blank."),
-        ({"name": "x" * 256, "type": "text"}, "Ensure this field has no more than 255 characters."),
-        ({"name": "a\tb", "type": "text"}, "Name must not contain control characters."),
-        ({"name": "a", "type": "text", "project": "nope"}, "Must be a valid UUID."),
-        (
-            {"name": "a", "type": "text", "settings": {"min_length": 5, "max_length": 5}},
-            "min_length must be less than max_length",
-        ),
-        (
-            {"name": "a", "type": "text", "settings": {"min_length": -1}},
-            "min_length cannot be negative",
-        ),
-        ({"name": "a", "type": "numeric", "settings": {"min": -1}}, "min cannot be negative"),
-        (
-            {"name": "a", "type": "numeric", "settings": {"min": 0, "max": -2}},
-            "max cannot be negative",
-        ),
-        (
-            {"name": "a", "type": "numeric", "settings": {"min": 5, "max": 5}},
-            "min must be less than max",
-        ),
-        (
-            {"name": "a", "type": "numeric", "settings": {"step_size": 0}},
-            "step_size must be greater than 0",
-        ),
-        (
-            {"name": "a", "type": "categorical", "settings": {"options": [{"label": "A"}]}},
-            "There must be at least two options",
-        ),
-        (
-            {
-                "name": "a",
-                "type": "categorical",
-                "settings": {"options": [{"label": "A"}, {"label": " a "}]},
-            },
-            "Categorical option labels must be unique",
-        ),
-        (
-            {
-                "name": "a",
-                "type": "categorical",
-                "settings": {"options": [{"label": "A"}, {"label": " "}]},
-            },
-            "Each option must have a non-empty label",
-        ),
-        (
-            {"name": "a", "type": "star", "settings": {"no_of_stars": 0}},
-            "no_of_stars must be at least 1",
-        ),
-        (
-            {"name": "a", "type": "star", "settings": {"no_of_stars": 3, "max": 1}},
-            "Extra inputs are not permitted",
-        ),
-    ],
-)
+SERVER_RULES: list[tuple[dict[str, Any], str]] = [
+    ({"name": "", "type": "text"}, "This field may not be blank."),
+    ({"name": "   ", "type": "text"}, "This field may not be blank."),
+    ({"name": "x" * 256, "type": "text"}, "Ensure this field has no more than 255 characters."),
+    ({"name": "a\tb", "type": "text"}, "Name must not contain control characters."),
+    ({"name": "a", "type": "text", "project": "nope"}, "Must be a valid UUID."),
+    (
+        {"name": "a", "type": "text", "settings": {"min_length": 5, "max_length": 5}},
+        "min_length must be less than max_length",
+    ),
+    (
+        {"name": "a", "type": "text", "settings": {"min_length": -1}},
+        "min_length cannot be negative",
+    ),
+    (
+        {"name": "a", "type": "text", "settings": {"min_length": 500}},
+        "min_length must be less than max_length",
+    ),
+    ({"name": "a", "type": "numeric", "settings": {"min": -1}}, "min cannot be negative"),
+    ({"name": "a", "type": "numeric", "settings": {"min": 10}}, "min must be less than max"),
+    (
+        {"name": "a", "type": "numeric", "settings": {"min": 0, "max": -2}},
+        "max cannot be negative",
+    ),
+    (
+        {"name": "a", "type": "numeric", "settings": {"min": 5, "max": 5}},
+        "min must be less than max",
+    ),
+    (
+        {"name": "a", "type": "numeric", "settings": {"step_size": 0}},
+        "step_size must be greater than 0",
+    ),
+    (
+        {"name": "a", "type": "categorical", "settings": {"options": [{"label": "A"}]}},
+        "There must be at least two options",
+    ),
+    (
+        {
+            "name": "a",
+            "type": "categorical",
+            "settings": {"options": [{"label": "A"}, {"label": " a "}]},
+        },
+        "Categorical option labels must be unique",
+    ),
+    (
+        {
+            "name": "a",
+            "type": "categorical",
+            "settings": {"options": [{"label": "A"}, {"label": " "}]},
+        },
+        "Each option must have a non-empty label",
+    ),
+    (
+        {"name": "a", "type": "star", "settings": {"no_of_stars": 0}},
+        "no_of_stars must be at least 1",
+    ),
+    (
+        {"name": "a", "type": "star", "settings": {"no_of_stars": 3, "max": 1}},
+        "Extra inputs are not permitted",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), SERVER_RULES)
 def test_server_rules_in_server_wording(data: dict[str, Any], message: str) -> None:
     assert message in messages(data)
 
@@ -173,3 +178,11 @@ def test_option_value_derived_as_slug_when_missing() -> None:
 def test_ui_caps_are_warnings(data: dict[str, Any], key: str) -> None:
     label = LabelSpec.parse({"name": "a", **data})
     assert [found for found, _ in ui_cap_warnings(label)] == [key]
+
+
+@pytest.mark.parametrize("kind", LABEL_TYPES)
+def test_each_type_gets_a_class_built_from_its_settings_model(kind: LabelType) -> None:
+    cls = LABEL_CLASSES[kind]
+    assert issubclass(cls, LabelSpec)
+    assert cls.model_fields["settings"].annotation is SETTINGS_MODELS[kind]
+    assert list(cls.model_fields) == list(LabelSpec.model_fields)

@@ -253,27 +253,52 @@ def _positive_int(text: str | None) -> int | None:
     return number if number is not None and number > 0 else None
 
 
+def _type_filter(label_type: str | None) -> str | None:
+    if label_type is not None and label_type not in rules.LABEL_TYPES:
+        message = f"Select a valid choice. {label_type} is not one of the available choices."
+        raise ApiError(400, message, "invalid_choice", attr="type", details={"type": [message]})
+    return label_type
+
+
+def _project_filter(project: str | None) -> str | None:
+    if project is None:
+        return None
+    try:
+        return str(uuid.UUID(project))
+    except ValueError:
+        message = "Enter a valid UUID."
+        raise ApiError(
+            400, message, "invalid", attr="project_id", details={"project_id": [message]}
+        ) from None
+
+
+def _archived_filter(request: web.Request) -> bool | None:
+    """Active labels only, unless `archived` picks a side or `include_archived` asks for both."""
+    archived = _flag(request, "archived")
+    if archived is None:
+        return None if _flag(request, "include_archived") else False
+    return archived
+
+
+def _page_links(request: web.Request, page: int, total_pages: int) -> tuple[str | None, str | None]:
+    """The next and previous page URLs, as DRF builds them (page 1 has no `page` parameter)."""
+    url = request.url
+    next_url = str(url.update_query(page=page + 1)) if page < total_pages else None
+    if page == 1:
+        return next_url, None
+    if page == 2:
+        return next_url, str(url.without_query_params("page"))
+    return next_url, str(url.update_query(page=page - 1))
+
+
 async def list_labels(request: web.Request) -> web.Response:
     state = request.app[STATE]
     query = request.query
     limit = min(_positive_int(query.get("limit")) or DEFAULT_LIMIT, MAX_LIMIT)
     page = _positive_int(query.get("page", "1"))
-    label_type = query.get("type") or None
-    if label_type is not None and label_type not in rules.LABEL_TYPES:
-        message = f"Select a valid choice. {label_type} is not one of the available choices."
-        raise ApiError(400, message, "invalid_choice", attr="type", details={"type": [message]})
-    project = query.get("project_id") or None
-    if project is not None:
-        try:
-            project = str(uuid.UUID(project))
-        except ValueError:
-            message = "Enter a valid UUID."
-            raise ApiError(
-                400, message, "invalid", attr="project_id", details={"project_id": [message]}
-            ) from None
-    archived = _flag(request, "archived")
-    if archived is None:
-        archived = None if _flag(request, "include_archived") else False
+    label_type = _type_filter(query.get("type") or None)
+    project = _project_filter(query.get("project_id") or None)
+    archived = _archived_filter(request)
     if page is None:
         raise ApiError(404, "Invalid page.", "not_found")
     result = state.store.list(
@@ -288,14 +313,7 @@ async def list_labels(request: web.Request) -> web.Response:
     total_pages = max(1, math.ceil(result.count / limit))
     if page > total_pages:
         raise ApiError(404, "Invalid page.", "not_found")
-    url = request.url
-    next_url = str(url.update_query(page=page + 1)) if page < total_pages else None
-    if page == 1:
-        previous_url = None
-    elif page == 2:
-        previous_url = str(url.without_query_params("page"))
-    else:
-        previous_url = str(url.update_query(page=page - 1))
+    next_url, previous_url = _page_links(request, page, total_pages)
     return json_response(
         {
             "count": result.count,

@@ -240,8 +240,7 @@ def _numeric_problem(s: dict[str, Any]) -> str | None:
     return None
 
 
-def _categorical_problem(s: dict[str, Any]) -> str | None:
-    options = s["options"]
+def _options_problem(options: object) -> str | None:
     if not isinstance(options, list):
         return "options must be a list"
     if len(options) < 2:
@@ -255,6 +254,13 @@ def _categorical_problem(s: dict[str, Any]) -> str | None:
         if folded in seen:
             return "Categorical option labels must be unique"
         seen.add(folded)
+    return None
+
+
+def _categorical_problem(s: dict[str, Any]) -> str | None:
+    problem = _options_problem(s["options"])
+    if problem is not None:
+        return problem
     if not isinstance(s["multi_choice"], bool):
         return "multi_choice must be a boolean"
     if not isinstance(s["auto_annotate"], bool):

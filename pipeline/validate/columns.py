@@ -15,24 +15,7 @@ from dataclasses import dataclass, field
 from pipeline.errors import InputError
 from pipeline.labels import LABEL_TYPES, LabelType
 from pipeline.rows import FAILED_ROW_COLUMNS, Problem
-
-LABEL_FIELDS = ("name", "type", "description", "project", "allow_notes", "settings")
-SETTINGS_FIELDS = (
-    "placeholder",
-    "min_length",
-    "max_length",
-    "options",
-    "multi_choice",
-    "min",
-    "max",
-    "step_size",
-    "display_type",
-    "no_of_stars",
-    "rule_prompt",
-    "auto_annotate",
-    "strategy",
-)
-FIELDS = LABEL_FIELDS + SETTINGS_FIELDS
+from pipeline.validate.fields import FIELDS
 
 COLUMN_ALIASES: dict[str, str] = {
     "label": "name",

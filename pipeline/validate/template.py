@@ -9,30 +9,24 @@ from pathlib import Path
 import xlsxwriter
 
 from pipeline.errors import InputError
-from pipeline.labels import LABEL_TYPES
+from pipeline.labels import LabelType
+from pipeline.validate.fields import CHOICES, NOTES, OWNERS
+
+# The template shows the settings columns type by type, these types first.
+_TYPE_ORDER: tuple[LabelType, ...] = ("categorical", "numeric", "star", "text")
+
+
+def _place(name: str) -> int:
+    """Label fields first, then each type's settings, in `_TYPE_ORDER`; a type that is
+    not listed there goes last."""
+    if name not in OWNERS:
+        return -1
+    owner = OWNERS[name][0]
+    return _TYPE_ORDER.index(owner) if owner in _TYPE_ORDER else len(_TYPE_ORDER)
+
 
 # Column → the note shown on its header cell (and on the Instructions sheet).
-COLUMNS: dict[str, str] = {
-    "name": "Required. The label's name, 1-255 characters. Unique per type.",
-    "type": "Required. One of: " + ", ".join(LABEL_TYPES) + ".",
-    "description": "Optional. What annotators should judge.",
-    "project": "Optional. A project UUID to scope the label to; blank for the organisation.",
-    "allow_notes": "Optional. true lets annotators add a note. Default false.",
-    "options": "categorical: at least two choices separated by ; (e.g. Good; Okay; Bad). "
-    "Label=value pairs are allowed.",
-    "multi_choice": "categorical: true to allow several choices. Default false.",
-    "rule_prompt": "categorical: optional instruction for auto-annotation.",
-    "auto_annotate": "categorical: true to let the platform annotate automatically. Default false.",
-    "strategy": "categorical: Rag, or blank.",
-    "min": "numeric: lowest value, 0 or more. Default 0.",
-    "max": "numeric: highest value, above min (the UI shows up to 10). Default 10.",
-    "step_size": "numeric: step between values, above 0. Default 1.",
-    "display_type": "numeric: slider or button. Default slider.",
-    "no_of_stars": "star: number of stars, 1-10. Default 5.",
-    "placeholder": "text: hint shown in the empty text box.",
-    "min_length": "text: shortest answer in characters, 0 or more. Default 0.",
-    "max_length": "text: longest answer in characters, above min_length. Default 500.",
-}
+COLUMNS: dict[str, str] = {name: NOTES[name] for name in sorted(NOTES, key=_place)}
 
 EXAMPLES: list[dict[str, str]] = [
     {
@@ -94,7 +88,6 @@ INSTRUCTIONS = [
     "Columns",
 ]
 
-_BOOLEAN_COLUMNS = ("allow_notes", "multi_choice", "auto_annotate")
 _LAST_ROW = 5000
 
 
@@ -140,11 +133,9 @@ def _labels_sheet(workbook: xlsxwriter.Workbook) -> None:
             if example.get(name):
                 sheet.write_string(row, col, example[name])
     sheet.freeze_panes(1, 0)
-    _drop_down(sheet, names, "type", list(LABEL_TYPES))
-    _drop_down(sheet, names, "display_type", ["slider", "button"])
-    _drop_down(sheet, names, "strategy", ["Rag"])
-    for name in _BOOLEAN_COLUMNS:
-        _drop_down(sheet, names, name, ["true", "false"])
+    for name in names:
+        if name in CHOICES:
+            _drop_down(sheet, names, name, list(CHOICES[name]))
 
 
 def _drop_down(sheet: object, names: list[str], column: str, choices: list[str]) -> None:

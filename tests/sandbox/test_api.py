@@ -87,42 +87,42 @@ async def test_create_keeps_optional_fields_and_ignores_unknown_ones(api: Api) -
     assert "colour" not in label
 
 
-@pytest.mark.parametrize(
-    ("body", "field", "message", "code"),
-    [
-        ({"type": "star"}, "name", "This field is required.", "required"),
-        ({"name": "x"}, "type", "This field is required.", "required"),
-        ({"name": "   ", "type": "star"}, "name", "This field may not be blank.", "blank"),
-        ({"name": None, "type": "star"}, "name", "This field may not be null.", "null"),
-        ({"name": ["x"], "type": "star"}, "name", "Not a valid string.", "invalid"),
-        (
-            {"name": "x" * 256, "type": "star"},
-            "name",
-            "Ensure this field has no more than 255 characters.",
-            "max_length",
-        ),
-        ({"name": "x", "type": "xyz"}, "type", '"xyz" is not a valid choice.', "invalid_choice"),
-        ({"name": "x", "type": "Star"}, "type", '"Star" is not a valid choice.', "invalid_choice"),
-        (
-            {"name": "x", "type": "star", "project": "nope"},
-            "project",
-            "Must be a valid UUID.",
-            "invalid",
-        ),
-        (
-            {"name": "x", "type": "star", "allow_notes": "maybe"},
-            "allow_notes",
-            "Must be a valid boolean.",
-            "invalid",
-        ),
-        (
-            {"name": "x", "type": "star", "settings": [1]},
-            "settings",
-            'Expected a dictionary of items but got type "list".',
-            "not_a_dict",
-        ),
-    ],
-)
+FIELD_ERRORS: list[tuple[dict[str, Any], str, str, str]] = [
+    ({"type": "star"}, "name", "This field is required.", "required"),
+    ({"name": "x"}, "type", "This field is required.", "required"),
+    ({"name": "   ", "type": "star"}, "name", "This field may not be blank.", "blank"),
+    ({"name": None, "type": "star"}, "name", "This field may not be null.", "null"),
+    ({"name": ["x"], "type": "star"}, "name", "Not a valid string.", "invalid"),
+    (
+        {"name": "x" * 256, "type": "star"},
+        "name",
+        "Ensure this field has no more than 255 characters.",
+        "max_length",
+    ),
+    ({"name": "x", "type": "xyz"}, "type", '"xyz" is not a valid choice.', "invalid_choice"),
+    ({"name": "x", "type": "Star"}, "type", '"Star" is not a valid choice.', "invalid_choice"),
+    (
+        {"name": "x", "type": "star", "project": "nope"},
+        "project",
+        "Must be a valid UUID.",
+        "invalid",
+    ),
+    (
+        {"name": "x", "type": "star", "allow_notes": "maybe"},
+        "allow_notes",
+        "Must be a valid boolean.",
+        "invalid",
+    ),
+    (
+        {"name": "x", "type": "star", "settings": [1]},
+        "settings",
+        'Expected a dictionary of items but got type "list".',
+        "not_a_dict",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "field", "message", "code"), FIELD_ERRORS)
 async def test_field_errors_name_the_field(
     api: Api, body: dict[str, Any], field: str, message: str, code: str
 ) -> None:
@@ -144,68 +144,68 @@ async def test_name_of_exactly_255_characters_is_accepted(api: Api) -> None:
     assert answer.status == 200
 
 
-@pytest.mark.parametrize(
-    ("label_type", "settings", "rule"),
-    [
-        (
-            "text",
-            {"placeholder": ""},
-            "Text type requires {'placeholder', 'min_length', 'max_length'} settings",
-        ),
-        ("text", {**TEXT, "placeholder": 3}, "placeholder must be a string"),
-        ("text", {**TEXT, "min_length": 1.5}, "min_length and max_length must be integers"),
-        (
-            "text",
-            {**TEXT, "min_length": 9, "max_length": 9},
-            "min_length must be less than max_length",
-        ),
-        (
-            "numeric",
-            {"min": 0, "max": 10},
-            "Numeric type requires {'min', 'max', 'step_size', 'display_type'} settings",
-        ),
-        ("numeric", {**NUMERIC, "min": None}, "min and max must be numbers"),
-        ("numeric", {**NUMERIC, "min": -1}, "min cannot be negative"),
-        ("numeric", {**NUMERIC, "max": -1, "min": 0}, "max cannot be negative"),
-        ("numeric", {**NUMERIC, "min": 5, "max": 5}, "min must be less than max"),
-        ("numeric", {**NUMERIC, "step_size": 0}, "step_size must be greater than 0"),
-        ("numeric", {**NUMERIC, "step_size": "1"}, "step_size must be a number"),
-        (
-            "numeric",
-            {**NUMERIC, "display_type": "dial"},
-            "display_type must be either 'slider' or 'button'",
-        ),
-        (
-            "categorical",
-            {"options": [{"label": "A"}, {"label": "B"}]},
-            "Categorical type requires {'options', 'multi_choice', 'rule_prompt',"
-            " 'auto_annotate', 'strategy'} settings",
-        ),
-        ("categorical", {**CATEGORICAL, "options": "A;B"}, "options must be a list"),
-        (
-            "categorical",
-            {**CATEGORICAL, "options": [{"label": "A"}]},
-            "There must be at least two options",
-        ),
-        (
-            "categorical",
-            {**CATEGORICAL, "options": [{"label": "A"}, {"label": " "}]},
-            "Each option must have a non-empty label",
-        ),
-        (
-            "categorical",
-            {**CATEGORICAL, "options": [{"label": "Yes"}, {"label": " yes "}]},
-            "Categorical option labels must be unique",
-        ),
-        ("categorical", {**CATEGORICAL, "multi_choice": "no"}, "multi_choice must be a boolean"),
-        ("categorical", {**CATEGORICAL, "auto_annotate": 0}, "auto_annotate must be a boolean"),
-        ("categorical", {**CATEGORICAL, "rule_prompt": None}, "rule_prompt must be a string"),
-        ("categorical", {**CATEGORICAL, "strategy": "rag"}, "strategy must be 'Rag' or null"),
-        ("star", {"noOfStars": 5}, "Star type requires {'no_of_stars'} settings"),
-        ("star", {"no_of_stars": 4.0}, "no_of_stars must be an integer"),
-        ("star", {"no_of_stars": 0}, "no_of_stars must be at least 1"),
-    ],
-)
+SETTINGS_RULES: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "text",
+        {"placeholder": ""},
+        "Text type requires {'placeholder', 'min_length', 'max_length'} settings",
+    ),
+    ("text", {**TEXT, "placeholder": 3}, "placeholder must be a string"),
+    ("text", {**TEXT, "min_length": 1.5}, "min_length and max_length must be integers"),
+    (
+        "text",
+        {**TEXT, "min_length": 9, "max_length": 9},
+        "min_length must be less than max_length",
+    ),
+    (
+        "numeric",
+        {"min": 0, "max": 10},
+        "Numeric type requires {'min', 'max', 'step_size', 'display_type'} settings",
+    ),
+    ("numeric", {**NUMERIC, "min": None}, "min and max must be numbers"),
+    ("numeric", {**NUMERIC, "min": -1}, "min cannot be negative"),
+    ("numeric", {**NUMERIC, "max": -1, "min": 0}, "max cannot be negative"),
+    ("numeric", {**NUMERIC, "min": 5, "max": 5}, "min must be less than max"),
+    ("numeric", {**NUMERIC, "step_size": 0}, "step_size must be greater than 0"),
+    ("numeric", {**NUMERIC, "step_size": "1"}, "step_size must be a number"),
+    (
+        "numeric",
+        {**NUMERIC, "display_type": "dial"},
+        "display_type must be either 'slider' or 'button'",
+    ),
+    (
+        "categorical",
+        {"options": [{"label": "A"}, {"label": "B"}]},
+        "Categorical type requires {'options', 'multi_choice', 'rule_prompt',"
+        " 'auto_annotate', 'strategy'} settings",
+    ),
+    ("categorical", {**CATEGORICAL, "options": "A;B"}, "options must be a list"),
+    (
+        "categorical",
+        {**CATEGORICAL, "options": [{"label": "A"}]},
+        "There must be at least two options",
+    ),
+    (
+        "categorical",
+        {**CATEGORICAL, "options": [{"label": "A"}, {"label": " "}]},
+        "Each option must have a non-empty label",
+    ),
+    (
+        "categorical",
+        {**CATEGORICAL, "options": [{"label": "Yes"}, {"label": " yes "}]},
+        "Categorical option labels must be unique",
+    ),
+    ("categorical", {**CATEGORICAL, "multi_choice": "no"}, "multi_choice must be a boolean"),
+    ("categorical", {**CATEGORICAL, "auto_annotate": 0}, "auto_annotate must be a boolean"),
+    ("categorical", {**CATEGORICAL, "rule_prompt": None}, "rule_prompt must be a string"),
+    ("categorical", {**CATEGORICAL, "strategy": "rag"}, "strategy must be 'Rag' or null"),
+    ("star", {"noOfStars": 5}, "Star type requires {'no_of_stars'} settings"),
+    ("star", {"no_of_stars": 4.0}, "no_of_stars must be an integer"),
+    ("star", {"no_of_stars": 0}, "no_of_stars must be at least 1"),
+]
+
+
+@pytest.mark.parametrize(("label_type", "settings", "rule"), SETTINGS_RULES)
 async def test_settings_rules_use_the_servers_wording(
     api: Api, label_type: str, settings: dict[str, Any], rule: str
 ) -> None:
@@ -280,11 +280,16 @@ async def test_fifty_concurrent_identical_creates_make_one_label(api: Api) -> No
     assert (await api.list(search="race")).body["count"] == 1
 
 
-async def test_get_patch_and_delete_one_label(api: Api) -> None:
+async def _score_label(api: Api) -> tuple[str, str]:
+    """A new numeric label: its id and its path."""
     label = (await api.create(name="Score", type="numeric", settings=NUMERIC)).body["result"]
-    path = f"{LABELS}{label['id']}/"
+    return label["id"], f"{LABELS}{label['id']}/"
+
+
+async def test_get_and_patch_one_label(api: Api) -> None:
+    label_id, path = await _score_label(api)
     got = await api.call("GET", path)
-    assert got.status == 200 and got.body["result"]["id"] == label["id"]
+    assert got.status == 200 and got.body["result"]["id"] == label_id
     patched = await api.call(
         "PATCH",
         path,
@@ -294,6 +299,10 @@ async def test_get_patch_and_delete_one_label(api: Api) -> None:
     assert patched.body["result"]["name"] == "Score v2"
     assert patched.body["result"]["description"] == "new"
     assert patched.body["result"]["settings"]["max"] == 5
+
+
+async def test_a_patch_breaking_a_rule_or_changing_the_type_is_refused(api: Api) -> None:
+    _, path = await _score_label(api)
     bad = await api.call("PATCH", path, json={"settings": {**NUMERIC, "min": 7, "max": 5}})
     assert bad.status == 400
     assert bad.body["message"] == (
@@ -301,6 +310,10 @@ async def test_get_patch_and_delete_one_label(api: Api) -> None:
     )
     retype = await api.call("PATCH", path, json={"type": "star"})
     assert retype.status == 400 and retype.body["attr"] == "type"
+
+
+async def test_delete_archives_a_label_once(api: Api) -> None:
+    _, path = await _score_label(api)
     deleted = await api.call("DELETE", path)
     assert deleted.status == 200
     assert (await api.call("DELETE", path)).status == 404

@@ -19,23 +19,7 @@ json_values = st.recursive(
     max_leaves=12,
 )
 settings_like = st.dictionaries(
-    st.sampled_from(
-        [
-            "placeholder",
-            "min_length",
-            "max_length",
-            "min",
-            "max",
-            "step_size",
-            "display_type",
-            "options",
-            "multi_choice",
-            "rule_prompt",
-            "auto_annotate",
-            "strategy",
-            "no_of_stars",
-        ]
-    ),
+    st.sampled_from(sorted({key for keys in rules.REQUIRED_SETTINGS.values() for key in keys})),
     json_values | st.lists(st.fixed_dictionaries({"label": json_values}), max_size=3),
 )
 bodies = st.fixed_dictionaries(

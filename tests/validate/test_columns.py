@@ -7,7 +7,6 @@ import pytest
 from pipeline.errors import InputError
 from pipeline.validate.columns import (
     COLUMN_ALIASES,
-    FIELDS,
     MAX_UNKNOWN_COLUMN_WARNINGS,
     TYPE_ALIASES,
     field_for_header,
@@ -15,6 +14,7 @@ from pipeline.validate.columns import (
     map_columns,
     snake_case,
 )
+from pipeline.validate.fields import FIELDS
 
 
 @pytest.mark.parametrize(

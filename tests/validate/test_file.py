@@ -47,6 +47,12 @@ def test_problem_names_row_column_value_message_and_hint(tmp_path: Path) -> None
     )
 
 
+def test_a_bound_that_reaches_the_other_bounds_default_is_an_error(tmp_path: Path) -> None:
+    # The server checks the settings as filled in, so a row without max must be too.
+    found = only(tmp_path, "Tone,numeric,,,10,,,,\n")
+    assert (found.column, found.message) == ("max", "min must be less than max")
+
+
 @pytest.mark.parametrize(
     ("row", "column", "message"),
     [

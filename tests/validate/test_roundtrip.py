@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pipeline.labels import LABEL_TYPES, LabelSpec
 from pipeline.validate import check_rows
-from pipeline.validate.columns import FIELDS
+from pipeline.validate.fields import FIELDS
 from tests.sheets import write_xlsx
 
 # Printable text in any script; no control characters, no surrounding white space.

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.labels import LABEL_TYPES
 from pipeline.validate import validate_file
-from pipeline.validate.template import COLUMNS, INSTRUCTIONS
+from pipeline.validate.template import COLUMNS, EXAMPLES, INSTRUCTIONS
 
 
 def make(tmp_path: Path, name: str) -> Path:
@@ -25,9 +25,10 @@ def make(tmp_path: Path, name: str) -> Path:
 def test_template_has_one_valid_example_per_type(tmp_path: Path, name: str) -> None:
     result = validate_file(make(tmp_path, name))
     assert (result.rows_read, result.valid, result.invalid) == (5, 5, 0)
+    assert sorted(example["type"] for example in EXAMPLES) == sorted(LABEL_TYPES)
 
 
-def test_xlsx_has_drop_downs_frozen_header_notes_and_instructions(tmp_path: Path) -> None:
+def test_xlsx_has_a_frozen_header_with_notes_and_instructions(tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(make(tmp_path, "t.xlsx"))
     assert workbook.sheetnames == ["Labels", "Instructions"]
     sheet = workbook["Labels"]
@@ -35,17 +36,25 @@ def test_xlsx_has_drop_downs_frozen_header_notes_and_instructions(tmp_path: Path
     assert header == list(COLUMNS)
     assert sheet.freeze_panes == "A2"
     assert all(cell.comment is not None and cell.comment.text for cell in sheet[1])
+    instructions = [row[0] for row in workbook["Instructions"].iter_rows(values_only=True)]
+    assert instructions[0] == INSTRUCTIONS[0]
+
+
+def test_xlsx_has_drop_downs(tmp_path: Path) -> None:
+    sheet = openpyxl.load_workbook(make(tmp_path, "t.xlsx"))["Labels"]
     lists = {
         str(v.sqref).split(":")[0].rstrip("0123456789"): v.formula1
         for v in sheet.data_validations.dataValidation
     }
     letter = {name: openpyxl.utils.get_column_letter(i + 1) for i, name in enumerate(COLUMNS)}
-    assert lists[letter["type"]] == '"' + ",".join(LABEL_TYPES) + '"'
-    assert lists[letter["display_type"]] == '"slider,button"'
-    for column in ("allow_notes", "multi_choice", "auto_annotate"):
-        assert lists[letter[column]] == '"true,false"'
-    instructions = [row[0] for row in workbook["Instructions"].iter_rows(values_only=True)]
-    assert instructions[0] == INSTRUCTIONS[0]
+    assert lists == {
+        letter["type"]: '"' + ",".join(LABEL_TYPES) + '"',
+        letter["display_type"]: '"slider,button"',
+        letter["strategy"]: '"Rag"',
+        letter["allow_notes"]: '"true,false"',
+        letter["multi_choice"]: '"true,false"',
+        letter["auto_annotate"]: '"true,false"',
+    }
 
 
 def test_xlsx_filled_as_instructed_validates(tmp_path: Path) -> None:
