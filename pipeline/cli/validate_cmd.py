@@ -1,19 +1,22 @@
-"""`label-import validate`: check a file offline and say what to fix, row by row."""
+"""`label-import validate`: check a file offline and say what to fix, row by row.
+
+The validation stage is imported when the command runs, and rich only for the table.
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE, app
-from pipeline.errors import InputError
-from pipeline.rows import Problem
-from pipeline.validate import ValidationResult, validate_file
+from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, app
+from pipeline.cli.failures import fail
+from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+
+if TYPE_CHECKING:
+    from pipeline.rows import Problem
+    from pipeline.validate import ValidationResult
 
 # A terminal table of thousands of rows helps nobody; --json has them all.
 MAX_TABLE_ROWS = 200
@@ -21,34 +24,19 @@ MAX_TABLE_ROWS = 200
 
 @app.command()
 def validate(
-    input: Annotated[
-        Path, typer.Argument(help="CSV, TSV, TXT, XLSX, XLSM, XLS, ODS, JSON or JSONL.")
-    ],
-    sheet: Annotated[str | None, typer.Option(help="Read only this sheet of a workbook.")] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(
-            "--from",
-            help="Read INPUT as this tool's export (see `label-import sources`); "
-            "a JSON or XML export of a known shape is recognised without it.",
-        ),
-    ] = None,
-    include_archived: Annotated[
-        bool, typer.Option("--include-archived", help="Import archived records of an export too.")
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the result as one JSON document on stdout.")
-    ] = False,
+    input: InputFile,
+    sheet: Sheet = None,
+    source: Source = None,
+    include_archived: IncludeArchived = False,
+    as_json: AsJson = False,
 ) -> None:
     """Check every row of INPUT offline. Exit 0 all valid, 1 rows invalid, 2 file unusable."""
+    from pipeline.validate import validate_file
+
     try:
         result = validate_file(input, sheet=sheet, source=source, include_archived=include_archived)
-    except InputError as error:
-        typer.echo(f"label-import validate: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
-    except Exception as error:  # a bug must still end in one line, never a traceback
-        typer.echo(f"label-import validate: {input}: cannot be read ({error!r})", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+    except Exception as exc:
+        raise fail("label-import validate", exc) from None
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -57,6 +45,9 @@ def validate(
 
 
 def _print(result: ValidationResult) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(highlight=False, soft_wrap=False)
     console.print(
         f"{result.path} ({result.format}): {result.rows_read} rows read, "
