@@ -6,13 +6,15 @@ The validation stage is imported when the command runs, and rich only for the ta
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, app
 from pipeline.cli.failures import fail
 from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.errors import InputError
 
 if TYPE_CHECKING:
     from pipeline.rows import Problem
@@ -31,10 +33,8 @@ def validate(
     as_json: AsJson = False,
 ) -> None:
     """Check every row of INPUT offline. Exit 0 all valid, 1 rows invalid, 2 file unusable."""
-    from pipeline.validate import validate_file
-
     try:
-        result = validate_file(input, sheet=sheet, source=source, include_archived=include_archived)
+        result = _validate(input, sheet=sheet, source=source, include_archived=include_archived)
     except Exception as exc:
         raise fail("label-import validate", exc) from None
     if as_json:
@@ -42,6 +42,16 @@ def validate(
     else:
         _print(result)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ROWS_FAILED)
+
+
+def _validate(path: Path, **options: Any) -> ValidationResult:
+    from pipeline.validate import validate_file
+
+    try:
+        return validate_file(path, **options)
+    except OSError as error:
+        # validate writes nothing: an OSError is the input failing to read, so exit 2.
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
 
 
 def _print(result: ValidationResult) -> None:

@@ -109,3 +109,16 @@ def test_a_file_name_that_looks_like_markup_is_printed_as_it_is(
 
     assert result.exit_code == 2
     assert result.stderr == f"{who}: [bold]labels[/].csv: no such file\n"
+
+
+def _unreadable(*args: Any, **kwargs: Any) -> Any:
+    raise PermissionError(errno.EACCES, "Permission denied", "labels.csv")
+
+
+def test_an_input_validate_cannot_read_is_unusable_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline.validate, "validate_file", _unreadable)
+
+    result = CliRunner().invoke(app, ["validate", SAMPLE])
+
+    assert result.exit_code == 2
+    assert result.stderr == f"label-import validate: {SAMPLE}: cannot be read (Permission denied)\n"
