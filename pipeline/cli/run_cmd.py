@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,7 +22,6 @@ from pipeline.cli.failures import fail
 from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
 
 if TYPE_CHECKING:
-    from pipeline.cli.progress import RunProgress
     from pipeline.report.summary import ImportSummary
 
 
@@ -116,30 +115,31 @@ def run(
     # First, while the parameters are the only locals.
     knobs = {name: value for name, value in locals().items() if name not in TERMINAL_ONLY}
     knobs["on_existing"] = on_existing.value
-    from pipeline.cli.progress import RunProgress
-    from pipeline.importer import import_labels
-
-    bar = None if no_progress else RunProgress()
-    start = partial(import_labels, input_path, **knobs, progress=bar, handle_signals=True)
-    summary = _import(start, bar, sandbox=sandbox)
-    _tell(summary, json_output)
-    raise typer.Exit(summary.exit_code)
-
-
-def _import(
-    start: Callable[..., Awaitable[ImportSummary]], bar: RunProgress | None, *, sandbox: bool
-) -> ImportSummary:
-    """The run's summary; an error that ended the run leaves as its line and exit code."""
-    import anyio
-
     try:
-        with bar or nullcontext():
-            return anyio.run(_run, start, sandbox)
+        table = None if json_output else _table()
+        summary = _import(input_path, knobs, progress=not no_progress, sandbox=sandbox)
     except KeyboardInterrupt:
         typer.echo(f"{PREFIX}: interrupted before any row was sent", err=True)
         raise typer.Exit(EXIT_FATAL) from None
     except Exception as exc:
         raise fail(PREFIX, exc) from None
+    _tell(summary, table)
+    raise typer.Exit(summary.exit_code)
+
+
+def _import(
+    input_path: Path, knobs: dict[str, Any], *, progress: bool, sandbox: bool
+) -> ImportSummary:
+    """Import the stages (when the command runs, not when the CLI starts) and run them."""
+    import anyio
+
+    from pipeline.cli.progress import RunProgress
+    from pipeline.importer import import_labels
+
+    bar = RunProgress() if progress else None
+    start = partial(import_labels, input_path, **knobs, progress=bar, handle_signals=True)
+    with bar or nullcontext():
+        return anyio.run(_run, start, sandbox)
 
 
 async def _run(start: Callable[..., Awaitable[ImportSummary]], sandbox: bool) -> ImportSummary:
@@ -151,17 +151,23 @@ async def _run(start: Callable[..., Awaitable[ImportSummary]], sandbox: bool) ->
         return await start(base_url=box.url, api_key=box.api_key, secret_key=box.secret_key)
 
 
-def _tell(summary: ImportSummary, json_output: bool) -> None:
-    """The file's warnings and a stop on stderr; the summary (table or JSON) on stdout."""
-    for warning in summary.file_warnings:
-        typer.echo(f"{PREFIX}: {warning}", err=True)
-    if json_output:
-        sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
-        if summary.stopped:
-            typer.echo(f"{PREFIX}: stopped: {summary.stop_message}", err=True)
-        return
+def _table() -> Callable[[ImportSummary], None]:
+    """The summary table's printer, imported before the run and not after it, so that a
+    second Ctrl-C ends the run at once instead of waiting for rich to load."""
     from rich.console import Console
 
     from pipeline.cli.terminal import print_summary
 
-    print_summary(summary, Console())
+    return partial(print_summary, console=Console())
+
+
+def _tell(summary: ImportSummary, table: Callable[[ImportSummary], None] | None) -> None:
+    """The file's warnings on stderr; the summary on stdout, as a table or as JSON."""
+    for warning in summary.file_warnings:
+        typer.echo(f"{PREFIX}: {warning}", err=True)
+    if table is not None:
+        table(summary)
+        return
+    sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
+    if summary.stopped:
+        typer.echo(f"{PREFIX}: stopped: {summary.stop_message}", err=True)
