@@ -1,6 +1,6 @@
 """`label-import validate`: check a file offline and say what to fix, row by row.
 
-The validation stage is imported when the command runs, and rich only for the table.
+The validation stage is imported when the command runs, and rich only for a table of problems.
 """
 
 from __future__ import annotations
@@ -55,23 +55,28 @@ def _validate(path: Path, **options: Any) -> ValidationResult:
 
 
 def _print(result: ValidationResult) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(highlight=False, soft_wrap=False)
-    console.print(
+    # Plain text, one line, so scripts can grep it; rich is loaded only for a table.
+    typer.echo(
         f"{result.path} ({result.format}): {result.rows_read} rows read, "
         f"{result.valid} valid, {result.invalid} invalid, "
         + (f"{result.skipped} skipped, " if result.skipped else "")
-        + f"{result.warnings} warnings",
-        soft_wrap=True,  # one line, so scripts can grep it
+        + f"{result.warnings} warnings"
     )
     problems = result.file_warnings + result.problems
-    if not problems:
-        return
+    if problems:
+        _print_table(problems)
+
+
+def _print_table(problems: list[Problem]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table("row", "column", "value", "problem", "how to fix", show_lines=False)
     for problem in problems[:MAX_TABLE_ROWS]:
-        table.add_row(*_cells(problem))
+        # Text, not markup: a value like "[red]1" is shown as the user typed it.
+        table.add_row(*map(Text, _cells(problem)))
+    console = Console(highlight=False, soft_wrap=False)
     console.print(table)
     if len(problems) > MAX_TABLE_ROWS:
         console.print(f"... and {len(problems) - MAX_TABLE_ROWS} more; run with --json for all")

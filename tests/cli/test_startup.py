@@ -51,6 +51,12 @@ async def test_help_is_typer_alone(tmp_path: Path) -> None:
     assert "typer" in modules and not heavy & modules
 
 
+async def test_a_file_without_problems_validates_without_rich(tmp_path: Path) -> None:
+    (tmp_path / "clean.csv").write_text("name,type\nUp,thumbs_up_down\n")
+    modules = await imported("validate", "clean.csv", cwd=tmp_path)
+    assert "pipeline.validate" in modules and "rich" not in modules
+
+
 async def test_a_run_imports_neither_the_sandbox_nor_what_its_output_does_not_need(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
