@@ -15,11 +15,14 @@ app = typer.Typer(
     help=(
         "Create Future AGI annotation labels in bulk from spreadsheets and exports.\n\n"
         "Exit codes: 0 every row done; 1 some rows invalid or failed; "
-        "2 input or usage error; 3 fatal API error or interrupted run."
+        "2 input or usage error; 3 fatal API error, interrupted run or unexpected error."
     ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: rich formatting would import rich (a noticeable part
+    # of a second) for every `--help` and every mistyped option.
+    rich_markup_mode=None,
 )
 
 

@@ -1,8 +1,8 @@
-"""Progress while a run goes, and the summary table at its end.
+"""Progress while a run goes.
 
 A bar is for a person watching a terminal; a scheduler's log wants an occasional plain
 line instead, so the mode follows whether stderr is a TTY. Progress goes to stderr so
-stdout stays clean for `--json`.
+stdout stays clean for `--json`. Only the bar needs rich, so only the bar imports it.
 """
 
 from __future__ import annotations
@@ -11,34 +11,16 @@ import sys
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    ProgressColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.progress import Progress as Bar
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.progress import Progress as Bar
+    from rich.progress import TaskID
 
-from pipeline.report.summary import ImportSummary
-from pipeline.rows import STATUSES, Progress
+    from pipeline.rows import Progress
 
 Mode = Literal["auto", "rich", "plain"]
 PLAIN_INTERVAL_S = 5.0
-
-
-class _RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} rows/s" if speed else "- rows/s", style="cyan")
 
 
 class RunProgress:
@@ -92,16 +74,9 @@ class RunProgress:
         self._started = self._last_line = self._clock()
         if self._mode != "rich" or self._bar is not None:
             return
-        self._bar = Bar(
-            TextColumn("importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            _RateColumn(),
-            TimeRemainingColumn(),
-            TextColumn("[red]{task.fields[failed]} failed"),
-            console=Console(file=self._stream),
-            transient=True,
-        )
+        from pipeline.cli.terminal import progress_bar
+
+        self._bar = progress_bar(self._stream)
         self._bar.start()
         self._task = self._bar.add_task("rows", total=total, failed=0)
 
@@ -114,31 +89,3 @@ class RunProgress:
             f"label-import: {progress.done}/{progress.total} rows sent, {rate:.1f} rows/s, "
             f"{progress.failed} failed{eta}"
         )
-
-
-def print_summary(summary: ImportSummary, console: Console) -> None:
-    """The end-of-run table: counts, effort, files and the commonest errors."""
-    table = Table(title="label-import" + (" (dry run)" if summary.dry_run else ""))
-    table.add_column("status")
-    table.add_column("rows", justify="right")
-    for status in STATUSES:
-        count = getattr(summary, status)
-        if count or status in ("created", "failed"):
-            table.add_row(status, str(count))
-    table.add_row("total", str(summary.total), style="bold")
-    console.print(table)
-    console.print(
-        f"{summary.requests} requests, {summary.retries} retries, {summary.elapsed_s:.1f}s",
-        highlight=False,
-    )
-    for error, count in summary.top_errors:
-        console.print(f"  {count} rows: {error}", highlight=False, markup=False)
-    console.print(f"report: {summary.report}", highlight=False, markup=False)
-    if summary.failed_rows:
-        console.print(
-            f"rows to fix: {summary.failed_rows} (fix them and run the same command on it)",
-            highlight=False,
-            markup=False,
-        )
-    if summary.stopped:
-        console.print(f"[bold red]stopped:[/] {escape(summary.stop_message)}", highlight=False)

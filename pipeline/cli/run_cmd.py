@@ -1,4 +1,8 @@
-"""`label-import run`: import a file's labels, report on every row, exit with what happened."""
+"""`label-import run`: import a file's labels, report on every row, exit with what happened.
+
+The stages (and aiohttp) are imported when the command runs, not when the CLI starts, so
+`--help` and the offline commands do not pay for them; the sandbox only with `--sandbox`.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,16 @@ from contextlib import nullcontext
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
-import anyio
 import typer
-from rich.console import Console
 
-from pipeline.cli.app import EXIT_FATAL, EXIT_USAGE, app
-from pipeline.cli.progress import RunProgress, print_summary
-from pipeline.errors import InputError, UsageError
-from pipeline.importer import import_labels
-from pipeline.report.summary import ImportSummary
-from pipeline.sandbox import SandboxConfig, running_sandbox
+from pipeline.cli.app import EXIT_FATAL, app
+from pipeline.cli.failures import fail
+from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+
+if TYPE_CHECKING:
+    from pipeline.report.summary import ImportSummary
 
 
 class OnExistingChoice(StrEnum):
@@ -28,133 +31,143 @@ class OnExistingChoice(StrEnum):
     fail = "fail"
 
 
-async def _run(start: Callable[..., Awaitable[ImportSummary]], sandbox: bool) -> ImportSummary:
-    if not sandbox:
-        return await start()
-    async with running_sandbox(SandboxConfig()) as box:
-        return await start(base_url=box.url, api_key=box.api_key, secret_key=box.secret_key)
-
-
-def _innermost(exc: BaseException) -> BaseException:
-    """The first real error inside the exception groups anyio task groups raise."""
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    return exc
-
-
-def _explain(exc: BaseException) -> tuple[str, int]:
-    """One line and an exit code for an error that ended the run: never a traceback."""
-    if isinstance(exc, (InputError, UsageError)):
-        return str(exc), EXIT_USAGE
-    if isinstance(exc, OSError):
-        # Disk full, permission denied on the report or journal: the run cannot go on.
-        where = f": {exc.filename}" if exc.filename else ""
-        return f"{exc.strerror or exc}{where}", EXIT_FATAL
-    return f"unexpected error ({type(exc).__name__}: {exc}); please report it", EXIT_FATAL
-
-
-@app.command(
-    epilog=(
-        "Exit codes: 0 every row created, existing or updated; 1 some rows invalid or failed; "
-        "2 input or usage error; 3 fatal API error (bad keys, no permission), error budget "
-        "spent, or interrupted.  Credentials come from FI_API_KEY and FI_SECRET_KEY "
-        "(environment or .env), never from the command line."
-    )
-)
-def run(
-    input_path: Path = typer.Argument(
-        ...,
-        metavar="INPUT",
-        help="csv, tsv, xlsx, xls, ods, json or jsonl file, or another tool's export.",
+Report = Annotated[
+    Path | None,
+    typer.Option(
+        help="Report file (.csv, .xlsx, .json, .jsonl). Default ./<input stem>.report.csv"
     ),
-    sheet: str | None = typer.Option(None, help="Only this sheet of a workbook."),
-    source: str | None = typer.Option(
-        None,
-        "--from",
-        help="Read INPUT as this tool's export (see `label-import sources`); "
-        "a JSON or XML export of a known shape is recognised without it.",
-    ),
-    include_archived: bool = typer.Option(
-        False, "--include-archived", help="Import archived records of an export too."
-    ),
-    report: Path | None = typer.Option(
-        None, help="Report file (.csv, .xlsx, .json, .jsonl). Default ./<input stem>.report.csv"
-    ),
-    concurrency: int = typer.Option(8, min=1, max=256, help="Requests in flight at once."),
-    rate: float = typer.Option(
-        10.0,
+]
+Concurrency = Annotated[int, typer.Option(min=1, max=256, help="Requests in flight at once.")]
+Rate = Annotated[
+    float,
+    typer.Option(
         min=0.0,
         help="Requests per second at most; slows down on 429. 0 = unlimited: no pacing, "
         "only Retry-After pauses (against a rate-limited server, give a rate).",
     ),
-    max_retries: int = typer.Option(
-        6, min=0, help="Retries per request on 429, 5xx and network faults."
-    ),
-    timeout: float = typer.Option(30.0, min=0.1, help="Seconds per attempt (connect and total)."),
-    on_existing: OnExistingChoice = typer.Option(
-        OnExistingChoice.skip,
-        help="A label with the same name and type exists: skip, update or fail.",
-    ),
-    resume: bool = typer.Option(
-        False, "--resume", help="Skip rows the journal of an earlier run says are done."
-    ),
-    dry_run: bool = typer.Option(
-        False, "--dry-run", help="Validate and plan (lists existing labels); create nothing."
-    ),
-    max_failures: str | None = typer.Option(
-        None, help="Stop (exit 3) after N failed rows, or P% of the rows to send."
-    ),
-    json_output: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
-    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar or lines."),
-    base_url: str | None = typer.Option(
-        None, help="API base URL (default FI_BASE_URL or https://api.futureagi.com)."
-    ),
-    insecure: bool = typer.Option(
-        False, "--insecure", help="Allow plain http:// to a host other than loopback."
-    ),
-    sandbox: bool = typer.Option(
-        False, "--sandbox", help="Import into a local in-process sandbox with demo keys."
-    ),
+]
+MaxRetries = Annotated[
+    int, typer.Option(min=0, help="Retries per request on 429, 5xx and network faults.")
+]
+Timeout = Annotated[float, typer.Option(min=0.1, help="Seconds per attempt (connect and total).")]
+OnExisting = Annotated[
+    OnExistingChoice,
+    typer.Option(help="A label with the same name and type exists: skip, update or fail."),
+]
+Resume = Annotated[
+    bool, typer.Option("--resume", help="Skip rows the journal of an earlier run says are done.")
+]
+DryRun = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Validate and plan (lists existing labels); create nothing."),
+]
+MaxFailures = Annotated[
+    str | None,
+    typer.Option(help="Stop (exit 3) after N failed rows, or P% of the rows to send."),
+]
+NoProgress = Annotated[bool, typer.Option("--no-progress", help="No progress bar or lines.")]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(help="API base URL (default FI_BASE_URL or https://api.futureagi.com)."),
+]
+Insecure = Annotated[
+    bool, typer.Option("--insecure", help="Allow plain http:// to a host other than loopback.")
+]
+UseSandbox = Annotated[
+    bool,
+    typer.Option("--sandbox", help="Import into a local in-process sandbox with demo keys."),
+]
+
+EPILOG = (
+    "Exit codes: 0 every row created, existing or updated; 1 some rows invalid or failed; "
+    "2 input or usage error; 3 fatal API error (bad keys, no permission), error budget "
+    "spent, interrupted, or an unexpected error.  Credentials come from FI_API_KEY and "
+    "FI_SECRET_KEY (environment or .env), never from the command line."
+)
+PREFIX = "label-import"
+# The options that shape only what the terminal shows; every other option of `run` has
+# the name of its `import_labels` argument (one name per knob) and is passed on as it is.
+TERMINAL_ONLY = ("input_path", "json_output", "no_progress", "sandbox")
+
+
+@app.command(epilog=EPILOG)
+def run(
+    input_path: InputFile,
+    sheet: Sheet = None,
+    source: Source = None,
+    include_archived: IncludeArchived = False,
+    report: Report = None,
+    concurrency: Concurrency = 8,
+    rate: Rate = 10.0,
+    max_retries: MaxRetries = 6,
+    timeout: Timeout = 30.0,
+    on_existing: OnExisting = OnExistingChoice.skip,
+    resume: Resume = False,
+    dry_run: DryRun = False,
+    max_failures: MaxFailures = None,
+    json_output: AsJson = False,
+    no_progress: NoProgress = False,
+    base_url: BaseUrl = None,
+    insecure: Insecure = False,
+    sandbox: UseSandbox = False,
 ) -> None:
     """Create every valid row's label exactly once and report on every row."""
-    bar = None if no_progress else RunProgress()
-    start = partial(
-        import_labels,
-        input_path,
-        sheet=sheet,
-        source=source,
-        include_archived=include_archived,
-        report=report,
-        concurrency=concurrency,
-        rate=rate,
-        max_retries=max_retries,
-        timeout=timeout,
-        on_existing=on_existing.value,
-        resume=resume,
-        dry_run=dry_run,
-        max_failures=max_failures,
-        base_url=base_url,
-        insecure=insecure,
-        progress=bar,
-        handle_signals=True,
-    )
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    # First, while the parameters are the only locals.
+    knobs = {name: value for name, value in locals().items() if name not in TERMINAL_ONLY}
+    knobs["on_existing"] = on_existing.value
     try:
-        with bar or nullcontext():
-            summary = anyio.run(_run, start, sandbox)
+        table = None if json_output else _table()
+        summary = _import(input_path, knobs, progress=not no_progress, sandbox=sandbox)
     except KeyboardInterrupt:
-        err.print("label-import: interrupted before any row was sent", markup=False)
+        typer.echo(f"{PREFIX}: interrupted before any row was sent", err=True)
         raise typer.Exit(EXIT_FATAL) from None
     except Exception as exc:
-        message, code = _explain(_innermost(exc))
-        err.print(f"label-import: {message}", markup=False)
-        raise typer.Exit(code) from None
-    for warning in summary.file_warnings:
-        err.print(f"label-import: {warning}", markup=False)
-    if json_output:
-        sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
-    else:
-        print_summary(summary, Console())
-    if summary.stopped and json_output:
-        err.print(f"label-import: stopped: {summary.stop_message}", markup=False)
+        raise fail(PREFIX, exc) from None
+    _tell(summary, table)
     raise typer.Exit(summary.exit_code)
+
+
+def _import(
+    input_path: Path, knobs: dict[str, Any], *, progress: bool, sandbox: bool
+) -> ImportSummary:
+    """Import the stages (when the command runs, not when the CLI starts) and run them."""
+    import anyio
+
+    from pipeline.cli.progress import RunProgress
+    from pipeline.importer import import_labels
+
+    bar = RunProgress() if progress else None
+    start = partial(import_labels, input_path, **knobs, progress=bar, handle_signals=True)
+    with bar or nullcontext():
+        return anyio.run(_run, start, sandbox)
+
+
+async def _run(start: Callable[..., Awaitable[ImportSummary]], sandbox: bool) -> ImportSummary:
+    if not sandbox:
+        return await start()
+    from pipeline.sandbox import SandboxConfig, running_sandbox
+
+    async with running_sandbox(SandboxConfig()) as box:
+        return await start(base_url=box.url, api_key=box.api_key, secret_key=box.secret_key)
+
+
+def _table() -> Callable[[ImportSummary], None]:
+    """The summary table's printer, imported before the run and not after it, so that a
+    second Ctrl-C ends the run at once instead of waiting for rich to load."""
+    from rich.console import Console
+
+    from pipeline.cli.terminal import print_summary
+
+    return partial(print_summary, console=Console())
+
+
+def _tell(summary: ImportSummary, table: Callable[[ImportSummary], None] | None) -> None:
+    """The file's warnings on stderr; the summary on stdout, as a table or as JSON."""
+    for warning in summary.file_warnings:
+        typer.echo(f"{PREFIX}: {warning}", err=True)
+    if table is not None:
+        table(summary)
+        return
+    sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
+    if summary.stopped:
+        typer.echo(f"{PREFIX}: stopped: {summary.stop_message}", err=True)

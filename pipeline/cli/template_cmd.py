@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.app import EXIT_USAGE, app
-from pipeline.errors import InputError
-from pipeline.validate.template import write_template
+from pipeline.cli.app import app
+from pipeline.cli.failures import fail
+from pipeline.errors import UsageError
 
 
 @app.command()
@@ -18,22 +18,21 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
 ) -> None:
     """Write a template with one example row per label type."""
+    try:
+        _write(out, force=force)
+    except Exception as exc:
+        raise fail("label-import template", exc) from None
+    typer.echo(f"wrote {out}: fill it in, then run: label-import validate {out}")
+
+
+def _write(out: Path, *, force: bool) -> None:
+    from pipeline.validate.template import write_template
+
     if out.exists() and not force:
         # It may be the filled-in copy of an earlier template: never lose that silently.
-        typer.echo(
-            f"label-import template: {out} exists; choose another name or pass --force",
-            err=True,
-        )
-        raise typer.Exit(EXIT_USAGE)
+        raise UsageError(f"{out} exists; choose another name or pass --force")
     try:
         write_template(out)
-    except InputError as error:
-        typer.echo(f"label-import template: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
     except OSError as error:
-        typer.echo(f"label-import template: cannot write {out}: {error.strerror}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
-    except Exception as error:  # a bug must still end in one line, never a traceback
-        typer.echo(f"label-import template: cannot write {out} ({error!r})", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
-    typer.echo(f"wrote {out}: fill it in, then run: label-import validate {out}")
+        # The user named this file: a missing or read-only folder is theirs to fix (exit 2).
+        raise UsageError(f"cannot write {out}: {error.strerror}") from None

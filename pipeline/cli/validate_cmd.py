@@ -1,19 +1,24 @@
-"""`label-import validate`: check a file offline and say what to fix, row by row."""
+"""`label-import validate`: check a file offline and say what to fix, row by row.
+
+The validation stage is imported when the command runs, and rich only for a table of problems.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE, app
+from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, app
+from pipeline.cli.failures import fail
+from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
 from pipeline.errors import InputError
-from pipeline.rows import Problem
-from pipeline.validate import ValidationResult, validate_file
+
+if TYPE_CHECKING:
+    from pipeline.rows import Problem
+    from pipeline.validate import ValidationResult
 
 # A terminal table of thousands of rows helps nobody; --json has them all.
 MAX_TABLE_ROWS = 200
@@ -21,34 +26,17 @@ MAX_TABLE_ROWS = 200
 
 @app.command()
 def validate(
-    input: Annotated[
-        Path, typer.Argument(help="CSV, TSV, TXT, XLSX, XLSM, XLS, ODS, JSON or JSONL.")
-    ],
-    sheet: Annotated[str | None, typer.Option(help="Read only this sheet of a workbook.")] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(
-            "--from",
-            help="Read INPUT as this tool's export (see `label-import sources`); "
-            "a JSON or XML export of a known shape is recognised without it.",
-        ),
-    ] = None,
-    include_archived: Annotated[
-        bool, typer.Option("--include-archived", help="Import archived records of an export too.")
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the result as one JSON document on stdout.")
-    ] = False,
+    input: InputFile,
+    sheet: Sheet = None,
+    source: Source = None,
+    include_archived: IncludeArchived = False,
+    as_json: AsJson = False,
 ) -> None:
     """Check every row of INPUT offline. Exit 0 all valid, 1 rows invalid, 2 file unusable."""
     try:
-        result = validate_file(input, sheet=sheet, source=source, include_archived=include_archived)
-    except InputError as error:
-        typer.echo(f"label-import validate: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
-    except Exception as error:  # a bug must still end in one line, never a traceback
-        typer.echo(f"label-import validate: {input}: cannot be read ({error!r})", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        result = _validate(input, sheet=sheet, source=source, include_archived=include_archived)
+    except Exception as exc:
+        raise fail("label-import validate", exc) from None
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -56,21 +44,39 @@ def validate(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ROWS_FAILED)
 
 
+def _validate(path: Path, **options: Any) -> ValidationResult:
+    from pipeline.validate import validate_file
+
+    try:
+        return validate_file(path, **options)
+    except OSError as error:
+        # validate writes nothing: an OSError is the input failing to read, so exit 2.
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+
+
 def _print(result: ValidationResult) -> None:
-    console = Console(highlight=False, soft_wrap=False)
-    console.print(
+    # Plain text, one line, so scripts can grep it; rich is loaded only for a table.
+    typer.echo(
         f"{result.path} ({result.format}): {result.rows_read} rows read, "
         f"{result.valid} valid, {result.invalid} invalid, "
         + (f"{result.skipped} skipped, " if result.skipped else "")
-        + f"{result.warnings} warnings",
-        soft_wrap=True,  # one line, so scripts can grep it
+        + f"{result.warnings} warnings"
     )
     problems = result.file_warnings + result.problems
-    if not problems:
-        return
+    if problems:
+        _print_table(problems)
+
+
+def _print_table(problems: list[Problem]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table("row", "column", "value", "problem", "how to fix", show_lines=False)
     for problem in problems[:MAX_TABLE_ROWS]:
-        table.add_row(*_cells(problem))
+        # Text, not markup: a value like "[red]1" is shown as the user typed it.
+        table.add_row(*map(Text, _cells(problem)))
+    console = Console(highlight=False, soft_wrap=False)
     console.print(table)
     if len(problems) > MAX_TABLE_ROWS:
         console.print(f"... and {len(problems) - MAX_TABLE_ROWS} more; run with --json for all")

@@ -13,8 +13,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from pipeline.errors import UsageError
 from pipeline.read.formula import neutralise
 from pipeline.report.journal import journal_path
@@ -186,6 +184,9 @@ def _cells(record: dict[str, Any], columns: Iterable[str]) -> list[str]:
 
 
 def _write_xlsx(path: Path, tables: Tables) -> None:
+    # Imported here: most reports are CSV, and xlsxwriter takes a tenth of a second to load.
+    import xlsxwriter
+
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     try:
         for sheet, (columns, rows) in tables.items():

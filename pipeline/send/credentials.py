@@ -11,22 +11,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.errors import ConfigurationError, InsecureURLError
 from pipeline.send.net import is_loopback
 
 DEFAULT_BASE_URL = "https://api.futureagi.com"
-
-
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="FI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
-
-    api_key: SecretStr | None = None
-    secret_key: SecretStr | None = None
-    base_url: str = DEFAULT_BASE_URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +57,35 @@ def resolve_credentials(
     insecure: bool,
 ) -> Credentials:
     """The given values, else FI_API_KEY / FI_SECRET_KEY / FI_BASE_URL (environment or .env)."""
-    settings = Settings()
-    key = _secret(api_key) or _secret(settings.api_key)
-    secret = _secret(secret_key) or _secret(settings.secret_key)
+    key, secret, url = _secret(api_key), _secret(secret_key), base_url
+    if not (key and secret and url):
+        env_key, env_secret, env_url = _from_environment()
+        key, secret, url = key or env_key, secret or env_secret, url or env_url
     if not key or not secret:
         raise ConfigurationError(
             "no API credentials: set FI_API_KEY and FI_SECRET_KEY in the environment or a .env "
             "file (or use --sandbox to try the tool locally)"
         )
-    url = check_base_url(base_url or settings.base_url, insecure=insecure)
-    return Credentials(url, key, secret)
+    return Credentials(check_base_url(url, insecure=insecure), key, secret)
+
+
+def _from_environment() -> tuple[str | None, str | None, str]:
+    """FI_API_KEY, FI_SECRET_KEY and FI_BASE_URL from the environment or a .env file.
+
+    pydantic-settings is imported only here, when a value was not given: with its
+    providers it takes about a tenth of a second, which the sandbox and library callers
+    that pass all three should not pay.
+    """
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    class Settings(BaseSettings):
+        model_config = SettingsConfigDict(
+            env_prefix="FI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        )
+
+        api_key: SecretStr | None = None
+        secret_key: SecretStr | None = None
+        base_url: str = DEFAULT_BASE_URL
+
+    settings = Settings()
+    return _secret(settings.api_key), _secret(settings.secret_key), settings.base_url

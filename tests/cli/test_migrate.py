@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from pipeline import import_labels
 from pipeline.cli import app
 from pipeline.read.migrate import SOURCES
+from pipeline.rows import CheckedRow
 from pipeline.sandbox import SandboxHandle
 from pipeline.validate import check_rows
 from tests.import_helpers import server_labels
@@ -116,6 +117,25 @@ def test_an_unknown_source_is_a_usage_error(path: Path) -> None:
     assert "unknown source 'wandb'" in result.stderr
 
 
+async def assert_on_server_as_checked(sandbox: SandboxHandle, expected: list[CheckedRow]) -> None:
+    """The server has exactly the checked rows' labels, each with the settings we built."""
+    on_server = {(label["name"], label["type"]): label for label in await server_labels(sandbox)}
+    labels = [row.label for row in expected if row.label is not None]
+    assert len(labels) == len(expected)
+    assert set(on_server) == {(label.name, label.type) for label in labels}
+    for label in labels:
+        assert on_server[label.name, label.type]["settings"] == label.payload()["settings"]
+
+
+def assert_report_names_every_record(report_path: Path, total: int) -> None:
+    """One line per record in file order, each with its source id; skips say why."""
+    report = json.loads(report_path.read_text())
+    assert [line["row"] for line in report] == list(range(1, total + 1))
+    assert all(line["source_id"] for line in report)
+    skipped = [line for line in report if line["status"] == "skipped"]
+    assert all(line["error"] for line in skipped)
+
+
 @pytest.mark.parametrize("name", sorted(SOURCES))
 async def test_a_sample_export_round_trips_into_the_sandbox(
     name: str, sandbox: SandboxHandle, tmp_path: Path
@@ -133,18 +153,8 @@ async def test_a_sample_export_round_trips_into_the_sandbox(
     assert summary.exit_code == 0
     assert summary.created == len(expected) and summary.skipped >= 1
     assert summary.created + summary.skipped == summary.total
-    on_server = {(label["name"], label["type"]): label for label in await server_labels(sandbox)}
-    assert set(on_server) == {(r.label.name, r.label.type) for r in expected if r.label}
-    for row in expected:
-        assert row.label is not None
-        assert (
-            on_server[row.label.name, row.label.type]["settings"] == row.label.payload()["settings"]
-        )
-    report = json.loads((tmp_path / "report.json").read_text())
-    assert [line["row"] for line in report] == list(range(1, summary.total + 1))
-    assert all(line["source_id"] for line in report)
-    skipped = [line for line in report if line["status"] == "skipped"]
-    assert all(line["error"] for line in skipped)
+    await assert_on_server_as_checked(sandbox, expected)
+    assert_report_names_every_record(tmp_path / "report.json", summary.total)
 
 
 async def test_failed_records_of_an_xml_config_are_written_as_json_rows_to_rerun(

@@ -6,7 +6,8 @@ import io
 
 from rich.console import Console
 
-from pipeline.cli.progress import RunProgress, print_summary
+from pipeline.cli.progress import RunProgress
+from pipeline.cli.terminal import print_summary
 from pipeline.report.summary import ImportSummary
 from pipeline.rows import Progress, RowOutcome
 

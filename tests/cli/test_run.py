@@ -1,4 +1,5 @@
-"""`label-import run` as a user runs it: a real process, real signals, real files."""
+"""`label-import run` as a user runs it: real files, and a real process where it matters
+(signals, a kill, the keys in everything it prints); usage errors run in this process."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from pathlib import Path
 import anyio
 import pytest
 from anyio.abc import Process
+from typer.testing import CliRunner, Result
 
+from pipeline.cli import app
 from pipeline.sandbox import Organisation, SandboxHandle
 from tests.conftest import SandboxFactory
 from tests.import_helpers import read_report, server_labels, write_labels_csv
 from tests.paths import SAMPLES
-
-pytestmark = pytest.mark.cli
 
 SAMPLE = SAMPLES / "labels.csv"
 KEY = "fi-key-7Q2kZr9w"
@@ -40,10 +41,24 @@ async def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> t
     return result.returncode, result.stdout.decode(), result.stderr.decode()
 
 
+def invoke(*args: str, **env: str) -> Result:
+    """`label-import run ARGS` in this process, with our keys and no other FI_ variable."""
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("FI_")}
+    keys = {"FI_API_KEY": KEY, "FI_SECRET_KEY": SECRET, **env}
+    return CliRunner().invoke(app, ["run", *args], env={**unset, **keys})
+
+
+def assert_one_line_and_no_traceback(result: Result) -> None:
+    assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.stderr
+
+
 async def our_sandbox(factory: SandboxFactory, **dials: object) -> SandboxHandle:
     return await factory(orgs=(Organisation(KEY, SECRET),), **dials)
 
 
+@pytest.mark.cli
 async def test_the_readme_command_imports_the_sample_into_the_sandbox(tmp_path: Path) -> None:
     code, out, err = await run_cli(str(SAMPLE), "--sandbox", "--rate", "0", cwd=tmp_path)
 
@@ -53,14 +68,17 @@ async def test_the_readme_command_imports_the_sample_into_the_sandbox(tmp_path: 
     assert report and {r["status"] for r in report} == {"created"}
 
 
-async def test_json_summary_has_the_promised_fields(tmp_path: Path) -> None:
+def test_json_summary_has_the_promised_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     source = tmp_path / "labels.csv"
     write_labels_csv(source, 6, invalid_every=3)
 
-    code, out, _ = await run_cli(str(source), "--sandbox", "--json", "--rate", "0", cwd=tmp_path)
+    result = invoke(str(source), "--sandbox", "--json", "--rate", "0")
 
-    summary = json.loads(out)
-    assert code == 1
+    summary = json.loads(result.stdout)
+    assert result.exit_code == 1
     assert {k: summary[k] for k in ("total", "created", "invalid", "failed")} == {
         "total": 6,
         "created": 4,
@@ -91,36 +109,41 @@ async def test_json_summary_has_the_promised_fields(tmp_path: Path) -> None:
         (["{src}", "--sandbox", "--report", "r.pdf"], None, "--report"),
     ],
 )
-async def test_usage_errors_exit_2_with_one_line(
-    tmp_path: Path, args: list[str], env: dict[str, str] | None, message: str
+def test_usage_errors_exit_2_with_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: dict[str, str] | None,
+    message: str,
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     source = tmp_path / "labels.csv"
     write_labels_csv(source, 2)
     argv = [a.replace("{src}", str(source)) for a in args]
 
-    code, out, err = await run_cli(*argv, cwd=tmp_path, env=cli_env(**(env or {})))
+    result = invoke(*argv, **(env or {}))
 
-    assert code == 2 and out == ""
-    assert message in err and len(err.strip().splitlines()) == 1
-    assert "Traceback" not in err
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.startswith("label-import: ")
+    assert_one_line_and_no_traceback(result)
 
 
-async def test_an_unwritable_report_folder_is_refused_up_front_with_one_line(
-    tmp_path: Path,
+def test_an_unwritable_report_folder_is_refused_up_front_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     source = tmp_path / "labels.csv"
     write_labels_csv(source, 2)
     (tmp_path / "blocker").write_text("a file where a folder should be")
 
-    code, out, err = await run_cli(
-        str(source), "--sandbox", "--report", "blocker/out.csv", cwd=tmp_path
-    )
+    result = invoke(str(source), "--sandbox", "--report", "blocker/out.csv")
 
-    assert (code, out) == (2, "")
-    assert "cannot create" in err and "blocker" in err and len(err.strip().splitlines()) == 1
-    assert "Traceback" not in err
+    assert result.exit_code == 2
+    assert "cannot create" in result.stderr and "blocker" in result.stderr
+    assert_one_line_and_no_traceback(result)
 
 
+@pytest.mark.cli
 async def test_keys_are_read_from_a_dotenv_file(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
@@ -137,6 +160,7 @@ async def test_keys_are_read_from_a_dotenv_file(
     assert (code, json.loads(out)["created"]) == (0, 3)
 
 
+@pytest.mark.cli
 async def test_bad_credentials_exit_3_before_sending_any_row(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
@@ -168,6 +192,7 @@ async def wait_for_lines(path: Path, count: int, process: Process) -> None:
             await anyio.sleep(0.01)
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 async def test_a_signal_finishes_in_flight_requests_and_writes_the_report(
     sandbox_factory: SandboxFactory, tmp_path: Path, signum: signal.Signals
@@ -203,6 +228,7 @@ async def test_a_signal_finishes_in_flight_requests_and_writes_the_report(
     assert statuses["created"] == len(await server_labels(box))
 
 
+@pytest.mark.cli
 async def test_a_second_sigint_stops_at_once_with_the_journal_intact(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
@@ -232,6 +258,7 @@ async def test_a_second_sigint_stops_at_once_with_the_journal_intact(
     assert len(report) == 50 and {r["status"] for r in report} == {"not_attempted"}
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("kill_after_rows", [0, 25, 170])
 async def test_sigkill_then_resume_creates_each_label_exactly_once(
     sandbox_factory: SandboxFactory, tmp_path: Path, kill_after_rows: int
@@ -261,6 +288,7 @@ async def test_sigkill_then_resume_creates_each_label_exactly_once(
     assert len(read_report(tmp_path / "labels.report.csv")) == 200
 
 
+@pytest.mark.cli
 async def test_no_file_or_output_ever_contains_the_keys(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:

@@ -1,4 +1,5 @@
-"""`label-import sandbox` as a user runs it: a separate process, stopped by a signal."""
+"""`label-import sandbox` as a user runs it: a separate process, stopped by a signal; the
+refusals to start run in this process."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
-pytestmark = pytest.mark.cli
+from pipeline.cli import app
 
 LABELS = "/model-hub/annotations-labels/"
 
@@ -56,6 +58,7 @@ def call(
         return err.code, json.loads(err.read())
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_prints_url_first_serves_and_exits_0_on_signal(signum: signal.Signals) -> None:
     with sandbox_process() as (proc, url):
@@ -68,6 +71,7 @@ def test_prints_url_first_serves_and_exits_0_on_signal(signum: signal.Signals) -
         assert "Traceback" not in proc.stderr.read()
 
 
+@pytest.mark.cli
 def test_db_file_keeps_labels_across_restarts(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     with sandbox_process("--db", str(db)) as (proc, url):
@@ -80,6 +84,7 @@ def test_db_file_keeps_labels_across_restarts(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGTERM)
 
 
+@pytest.mark.cli
 def test_organisations_from_the_command_line() -> None:
     with sandbox_process("--org", "k1:s1", "--org", "k2:s2") as (proc, url):
         assert call(url, LABELS, key="k1", secret="s1")[0] == 200
@@ -88,29 +93,27 @@ def test_organisations_from_the_command_line() -> None:
         proc.send_signal(signal.SIGINT)
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", "sandbox", *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+def refused(*args: str) -> Result:
+    """`label-import sandbox ARGS` in this process, for the cases where it must not start."""
+    result = CliRunner().invoke(app, ["sandbox", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    return result
 
 
 def test_non_loopback_host_is_refused_without_allow_remote() -> None:
-    result = run_cli("--host", "0.0.0.0", "--port", "0")
-    assert result.returncode == 2
+    result = refused("--host", "0.0.0.0", "--port", "0")
+    assert result.exit_code == 2
     assert "not loopback" in result.stderr and "--allow-remote" in result.stderr
-    assert result.stdout == ""
 
 
 def test_port_in_use_is_one_line_and_exit_2() -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        result = run_cli("--port", str(busy.getsockname()[1]))
-    assert result.returncode == 2
-    assert "in use" in result.stderr and "Traceback" not in result.stderr
+        result = refused("--port", str(busy.getsockname()[1]))
+    assert result.exit_code == 2
+    assert "in use" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
 @pytest.mark.parametrize(
@@ -118,9 +121,8 @@ def test_port_in_use_is_one_line_and_exit_2() -> None:
     [("--error-rate", "1.5"), ("--org", "no-colon"), ("--rate-limit", "-1")],
 )
 def test_bad_dials_are_usage_errors(args: tuple[str, ...]) -> None:
-    result = run_cli("--port", "0", *args)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
+    result = refused("--port", "0", *args)
+    assert result.exit_code == 2
 
 
 def test_unusable_store_files_are_one_line_errors(tmp_path: Path) -> None:
@@ -130,7 +132,6 @@ def test_unusable_store_files_are_one_line_errors(tmp_path: Path) -> None:
         (not_a_db, "file is not a database"),
         (tmp_path / "no" / "x.db", "does not exist"),
     ):
-        result = run_cli("--port", "0", "--db", str(db))
-        assert result.returncode == 2
+        result = refused("--port", "0", "--db", str(db))
+        assert result.exit_code == 2
         assert words in result.stderr
-        assert "Traceback" not in result.stderr

@@ -103,3 +103,12 @@ def test_sheet_option_on_a_csv_is_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["validate", str(SAMPLES / "labels.csv"), "--sheet", "X"])
     assert result.exit_code == 2
     assert result.stderr == "label-import validate: labels.csv: --sheet applies only to workbooks\n"
+
+
+def test_names_and_values_that_look_like_markup_are_shown_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "m[bold]x.csv"
+    path.write_text("name,type,min,max\n[b]Score,numeric,[red]1,0\n")
+    result = CliRunner().invoke(app, ["validate", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{path} (csv): 1 rows read, 0 valid, 1 invalid")
+    assert "[red]1" in result.stdout

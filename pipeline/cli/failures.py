@@ -1,0 +1,41 @@
+"""How every command ends on an error: one line on stderr, prefixed with the command, and
+the exit code schedulers rely on. Never a traceback."""
+
+from __future__ import annotations
+
+import typer
+
+from pipeline.cli.app import EXIT_FATAL, EXIT_USAGE
+from pipeline.errors import LabelImportError
+
+
+def _innermost(exc: BaseException) -> BaseException:
+    """The first real error inside the exception groups anyio task groups raise."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def explain(exc: BaseException) -> tuple[str, int]:
+    """One line and an exit code for an error that ended a command."""
+    exc = _innermost(exc)
+    if isinstance(exc, LabelImportError):
+        return str(exc), EXIT_USAGE
+    if isinstance(exc, OSError):
+        # Disk full, permission denied on the report or journal: the run cannot go on.
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}", EXIT_FATAL
+    # A bug is fatal, not a usage error: exit 2 would send a scheduler's owner to fix an
+    # input that is fine, while 3 says the command could not finish, as it does for `run`.
+    detail = " ".join(str(exc).splitlines())
+    return f"unexpected error ({type(exc).__name__}: {detail}); please report it", EXIT_FATAL
+
+
+def fail(command: str, exc: BaseException) -> typer.Exit:
+    """Say what ended `command` (its name as the user typed it) and the exit to raise.
+
+    The line is written as it is (no markup), so a file name like `[red].csv` stays itself.
+    """
+    message, code = explain(exc)
+    typer.echo(f"{command}: {message}", err=True)
+    return typer.Exit(code)

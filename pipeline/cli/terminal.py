@@ -1,0 +1,75 @@
+"""What a person at a terminal sees, drawn with rich: the progress bar and the summary table.
+
+Imported only when one of them is shown: rich costs a noticeable part of a second to import,
+which a `--json` run or a scheduler's log has no use for.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as Bar
+from rich.table import Table
+from rich.text import Text
+
+from pipeline.report.summary import ImportSummary
+from pipeline.rows import STATUSES
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} rows/s" if speed else "- rows/s", style="cyan")
+
+
+def progress_bar(stream: TextIO) -> Bar:
+    """A bar of rows sent, their rate, the time left and the failures so far; it leaves
+    the terminal when it stops, so the summary table is what stays."""
+    return Bar(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(),
+        TimeRemainingColumn(),
+        TextColumn("[red]{task.fields[failed]} failed"),
+        console=Console(file=stream),
+        transient=True,
+    )
+
+
+def print_summary(summary: ImportSummary, console: Console) -> None:
+    """The end-of-run table: counts, effort, files and the commonest errors."""
+    table = Table(title="label-import" + (" (dry run)" if summary.dry_run else ""))
+    table.add_column("status")
+    table.add_column("rows", justify="right")
+    for status in STATUSES:
+        count = getattr(summary, status)
+        if count or status in ("created", "failed"):
+            table.add_row(status, str(count))
+    table.add_row("total", str(summary.total), style="bold")
+    console.print(table)
+    console.print(
+        f"{summary.requests} requests, {summary.retries} retries, {summary.elapsed_s:.1f}s",
+        highlight=False,
+    )
+    for error, count in summary.top_errors:
+        console.print(f"  {count} rows: {error}", highlight=False, markup=False)
+    console.print(f"report: {summary.report}", highlight=False, markup=False)
+    if summary.failed_rows:
+        console.print(
+            f"rows to fix: {summary.failed_rows} (fix them and run the same command on it)",
+            highlight=False,
+            markup=False,
+        )
+    if summary.stopped:
+        console.print(f"[bold red]stopped:[/] {escape(summary.stop_message)}", highlight=False)
