@@ -1,6 +1,11 @@
 """The read stage's way in: the reader an input needs, which later stages use without knowing
 which it is. Another tool's export (named with --from, or recognised by its shape) is read
-by `migrate`; any other file by the spreadsheet reader its extension names."""
+by `migrate`; any other file by the spreadsheet reader its extension names.
+
+The workbook reader (python-calamine and the sheet-XML scan) and the export readers are
+imported only for an input that needs them: `label-import validate labels.csv` is run
+often enough that a CSV should not pay for them at start-up.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,7 @@ from pathlib import Path
 from pipeline.errors import InputError
 from pipeline.read.base import Reader
 from pipeline.read.detect import TEXT_FORMATS, WORKBOOK_FORMATS, check_readable, detect_format
-from pipeline.read.excel import WorkbookReader
 from pipeline.read.jsonfile import JsonReader
-from pipeline.read.migrate import identify, migrate_document
-from pipeline.read.migrate.reader import migration_reader
 from pipeline.read.text import TextReader
 from pipeline.rows import RawRow
 
@@ -27,6 +29,8 @@ def open_reader(path: Path, *, sheet: str | None = None) -> Reader:
     if file_format in TEXT_FORMATS:
         return TextReader(path, sheet, format=file_format)
     if file_format in WORKBOOK_FORMATS:
+        from pipeline.read.excel import WorkbookReader
+
         return WorkbookReader(path, sheet, format=file_format)
     return JsonReader(path, sheet, format=file_format)
 
@@ -53,6 +57,9 @@ def open_input(
     suffix = path.suffix.lower()
     if source is None and suffix not in _EXPORT_SUFFIXES:
         return open_reader(path, sheet=sheet)
+    from pipeline.read.migrate import identify, migrate_document
+    from pipeline.read.migrate.reader import migration_reader
+
     doc, chosen = identify(path, source)
     if chosen is None:
         if suffix == ".xml":

@@ -195,10 +195,23 @@ def validate_file(
     source: str | None = None,
     include_archived: bool = False,
 ) -> ValidationResult:
-    """Check a whole file without sending anything. Raises InputError if it is unusable.
+    """Check a whole file without sending anything: what `label-import validate` does.
 
-    `source` names the tool whose export the file is (see `pipeline.read.migrate.SOURCES`);
-    without it, a JSON or XML export of a known shape is recognised by itself.
+    Args:
+        path: a spreadsheet (csv, tsv, txt, xlsx, xlsm, xls, ods, json, jsonl) or another
+            tool's export.
+        sheet: read only this sheet of a workbook.
+        source: read `path` as this tool's export (`pipeline.read.migrate.SOURCES`);
+            without it, a JSON or XML export of a known shape is recognised by itself.
+        include_archived: check an export's archived records too.
+
+    Returns:
+        The `ValidationResult`: counts, and every row's problems with row, column, value,
+        the server's wording and a hint. Rows with errors are counted, never raised.
+
+    Raises:
+        InputError: the file cannot be used at all (missing, unreadable, not a
+            spreadsheet, no name and type columns, an unknown `source`).
     """
     check = FileCheck(path, sheet=sheet, source=source, include_archived=include_archived)
     rows = valid = warnings = skipped = 0
