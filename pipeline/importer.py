@@ -253,19 +253,23 @@ async def _send(
     sending: Sending,
     concurrency: int,
 ) -> None:
-    report = run.progress or (lambda progress: None)
+    progress = run.progress
     total = len(jobs)
-    counts = Counter[str]()
+    done = failed = 0
     with Journal(run.journal_file, fresh=not run.resume) as journal:
 
         def finished(job: Job, outcome: RowOutcome) -> None:
+            nonlocal done, failed
             journal.record(
                 JournalEntry(
                     outcome.row, outcome.sheet, job.fingerprint, outcome.status, outcome.label_id
                 )
             )
-            counts[outcome.status] += 1
-            report(Progress(counts.total(), total, counts["failed"], outcome))
+            # Per row on the hot path: nothing is counted or built when no one watches.
+            if progress is not None:
+                done += 1
+                failed += outcome.status == "failed"
+                progress(Progress(done, total, failed, outcome))
 
         sender = RowSender(
             client,
@@ -275,7 +279,8 @@ async def _send(
             finished=finished,
             max_failures=parse_max_failures(run.max_failures, total),
         )
-        report(Progress(0, total, 0))
+        if progress is not None:
+            progress(Progress(0, total, 0))
         await run_pool(sender.settle, jobs, concurrency=concurrency, stop=sending.stop)
 
 

@@ -11,6 +11,7 @@ import anyio
 import pytest
 
 from pipeline.errors import UsageError
+from pipeline.rows import Progress
 from pipeline.sandbox import SandboxHandle
 from pipeline.sandbox.app import STATE
 from tests.conftest import SandboxFactory
@@ -281,3 +282,19 @@ async def test_unsafe_report_paths_are_refused_before_anything_is_sent(
 
     assert source.read_bytes() == before
     assert (await sandbox.stats())["requests"] == 0
+
+
+async def test_the_progress_callback_hears_the_start_and_every_row(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 6)
+    heard: list[Progress] = []
+
+    summary = await run_import(source, sandbox, progress=heard.append)
+
+    assert summary.created == 6
+    assert heard[0] == Progress(0, 6, 0)
+    assert [p.done for p in heard[1:]] == [1, 2, 3, 4, 5, 6]
+    assert {p.total for p in heard} == {6} and heard[-1].failed == 0
+    assert all(p.outcome is not None and p.outcome.status == "created" for p in heard[1:])
