@@ -2,16 +2,17 @@
 
 It is what makes a killed run resumable. A line is written only after the server has
 answered for that row, so after SIGKILL the journal holds every row whose outcome we
-know; a half-written last line is ignored on reading. It holds row numbers, payload
+know; a half-written last line is ignored on reading. Every line is on disk, in the
+kernel's hands, as soon as `record` returns. It holds row numbers, payload
 fingerprints, statuses and label ids: never keys, never cell values.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from types import TracebackType
-from typing import IO
 
 from pipeline.rows import JournalEntry
 
@@ -21,50 +22,70 @@ def journal_path(report: Path) -> Path:
 
 
 def read_journal(path: Path) -> dict[tuple[str | None, int], JournalEntry]:
-    """The last entry per (sheet, row); missing file → empty; torn lines skipped."""
+    """The last entry per (sheet, row); missing file → empty; torn lines skipped.
+
+    Read as bytes, line by line: a full disk or a kill may cut the last line inside a
+    UTF-8 character, and that line alone is lost, not the journal.
+    """
     entries: dict[tuple[str | None, int], JournalEntry] = {}
     if not path.exists():
         return entries
-    with path.open(encoding="utf-8") as handle:
+    with path.open("rb") as handle:
         for line in handle:
-            try:
-                data = json.loads(line)
-                entry = JournalEntry(
-                    row=int(data["row"]),
-                    sheet=data.get("sheet"),
-                    fingerprint=str(data["fingerprint"]),
-                    status=str(data["status"]),
-                    label_id=data.get("label_id"),
-                )
-            except (ValueError, KeyError, TypeError):
-                continue
-            entries[(entry.sheet, entry.row)] = entry
+            entry = _entry(line)
+            if entry is not None:
+                entries[(entry.sheet, entry.row)] = entry
     return entries
 
 
-def _ends_mid_line(path: Path) -> bool:
-    if not path.exists() or path.stat().st_size == 0:
-        return False
-    with path.open("rb") as handle:
-        handle.seek(-1, 2)
-        return handle.read(1) != b"\n"
+def _entry(line: bytes) -> JournalEntry | None:
+    try:
+        data = json.loads(line)
+        return JournalEntry(
+            row=int(data["row"]),
+            sheet=data.get("sheet"),
+            fingerprint=str(data["fingerprint"]),
+            status=str(data["status"]),
+            label_id=data.get("label_id"),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        # UnicodeDecodeError is a ValueError; a line holding a JSON list or number has
+        # no .get (AttributeError).
+        return None
+
+
+def _ends_mid_line(fd: int) -> bool:
+    size = os.fstat(fd).st_size
+    return size > 0 and os.pread(fd, 1, size - 1) != b"\n"
 
 
 class Journal:
-    """Appends entries; `fresh=True` starts a new journal, otherwise continues one."""
+    """Appends entries; `fresh=True` starts a new journal, otherwise continues one.
+
+    Opened without following a symlink (a link at the journal's place is refused, never
+    truncated through), and written with one unbuffered write per entry: nothing waits
+    in a buffer for a kill to lose, and a write that fails (a full disk) raises at once
+    for the caller to stop the run. After a failure nothing more is written, so a torn
+    line is never glued to the next entry.
+    """
 
     def __init__(self, path: Path, *, fresh: bool) -> None:
         self.path = path
         self._fresh = fresh
-        self._handle: IO[str] | None = None
+        self._fd: int | None = None
+        self._failed: OSError | None = None
 
     def __enter__(self) -> Journal:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        torn = not self._fresh and _ends_mid_line(self.path)
-        self._handle = self.path.open("w" if self._fresh else "a", encoding="utf-8")
-        if torn:
-            # A kill mid-write left half a line; end it so our first entry stays readable.
-            self._handle.write("\n")
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW
+        self._fd = os.open(self.path, flags | (os.O_TRUNC if self._fresh else 0), 0o666)
+        try:
+            if _ends_mid_line(self._fd):
+                # A kill mid-write left half a line; end it so our first entry stays readable.
+                self._write(b"\n")
+        except OSError:
+            self._close()
+            raise
         return self
 
     def __exit__(
@@ -73,13 +94,24 @@ class Journal:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        self._close()
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def _write(self, data: bytes) -> None:
+        if self._fd is None:
+            raise RuntimeError("Journal used outside its with block")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]
 
     def record(self, entry: JournalEntry) -> None:
-        if self._handle is None:
-            raise RuntimeError("Journal used outside its with block")
+        """Append `entry`; OSError (with the journal's name) if it cannot be written."""
+        if self._failed is not None:
+            raise self._failed
         line = json.dumps(
             {
                 "row": entry.row,
@@ -88,8 +120,12 @@ class Journal:
                 "status": entry.status,
                 "label_id": entry.label_id,
             },
-            ensure_ascii=False,
+            # ASCII (non-ASCII escaped): any sheet name, even one holding a lone
+            # surrogate, round-trips, and no line can end inside a character.
+            ensure_ascii=True,
         )
-        self._handle.write(line + "\n")
-        # Flushed per row: after a SIGKILL the OS still holds what was flushed.
-        self._handle.flush()
+        try:
+            self._write(line.encode("ascii") + b"\n")
+        except OSError as exc:
+            self._failed = OSError(exc.errno, exc.strerror, str(self.path))
+            raise self._failed from None

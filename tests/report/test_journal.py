@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
+
+import pytest
 
 from pipeline.plan import fingerprint
 from pipeline.report.journal import Journal, journal_path, read_journal
@@ -49,3 +52,53 @@ def test_the_fingerprint_ignores_key_order_and_sees_any_change() -> None:
     same = {"settings": {"no_of_stars": 5}, "type": "star", "name": "A"}
     assert fingerprint(payload) == fingerprint(same)
     assert fingerprint(payload) != fingerprint({**payload, "settings": {"no_of_stars": 4}})
+
+
+def test_a_line_cut_inside_a_utf8_character_is_skipped_and_appending_goes_on(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "run.journal.jsonl"
+    whole = '{"row": 2, "sheet": "Qualität", "fingerprint": "fp2", "status": "created"}\n'
+    # A full disk cut the next line between the two bytes of "ä".
+    path.write_bytes(whole.encode() + b'{"row": 3, "sheet": "Qualit\xc3')
+
+    assert set(read_journal(path)) == {("Qualität", 2)}
+    with Journal(path, fresh=False) as journal:
+        journal.record(entry(4))
+    assert set(read_journal(path)) == {("Qualität", 2), (None, 4)}
+
+
+def test_lines_that_are_json_but_not_entries_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "run.journal.jsonl"
+    path.write_bytes(b'[1, 2]\n7\n"row"\n\xff\xfe\n')
+    assert read_journal(path) == {}
+
+
+def test_any_sheet_name_round_trips_through_the_journal(tmp_path: Path) -> None:
+    path = tmp_path / "run.journal.jsonl"
+    odd = JournalEntry(2, "Q\ud800 ä", "fp", "created", "id")
+    with Journal(path, fresh=True) as journal:
+        journal.record(odd)
+    assert read_journal(path)[("Q\ud800 ä", 2)] == odd
+
+
+def test_the_journal_is_never_opened_through_a_symlink(tmp_path: Path) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    link = tmp_path / "run.journal.jsonl"
+    link.symlink_to(precious)
+
+    for fresh in (True, False):
+        with pytest.raises(OSError, match="Too many levels of symbolic links"):
+            Journal(link, fresh=fresh).__enter__()
+    assert precious.read_text() == "keep me\n"
+
+
+def test_an_entry_that_cannot_be_written_raises_naming_the_journal_and_writes_no_more() -> None:
+    full = Path("/dev/full")  # every write fails with ENOSPC, as on a full disk
+    with Journal(full, fresh=False) as journal:
+        with pytest.raises(OSError) as first:
+            journal.record(entry(2))
+        assert first.value.errno == errno.ENOSPC and first.value.filename == str(full)
+        with pytest.raises(OSError):
+            journal.record(entry(3))
