@@ -14,7 +14,8 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -25,10 +26,12 @@ from pydantic import SecretStr
 from pipeline.errors import UsageError
 from pipeline.plan import Job, OnExisting, index_labels, plan
 from pipeline.report.journal import Journal, journal_path, read_journal
+from pipeline.report.lock import output_lock
 from pipeline.report.summary import ImportSummary
 from pipeline.report.writers import (
     check_outputs,
     failed_rows_path,
+    plan_path,
     report_path_for,
     write_failed_rows,
     write_report,
@@ -75,6 +78,14 @@ def _check_limits(concurrency: int, rate: float, max_retries: int, timeout: floa
         raise UsageError("--concurrency ≥ 1, --rate ≥ 0, --max-retries ≥ 0, --timeout > 0")
 
 
+@dataclass(slots=True)
+class _Unwritten:
+    """Outputs that could not be written (a full disk), one line each for the summary."""
+
+    failures: list[str] = field(default_factory=list)
+    journal_intact: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class _Run:
     """What the plan-and-send phase needs, decided before the first request."""
@@ -87,6 +98,7 @@ class _Run:
     resume: bool
     dry_run: bool
     progress: ProgressCallback | None
+    unwritten: _Unwritten = field(default_factory=_Unwritten)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,21 +174,28 @@ async def import_labels(
     """
     started = time.monotonic()
     input_path = Path(path)
-    report_path = Path(report) if report is not None else report_path_for(input_path)
-    check_outputs(input_path, report_path)
+    report_path = _checked_report(input_path, report)
     _check_limits(concurrency, rate, max_retries, timeout)
     credentials = resolve_credentials(api_key, secret_key, base_url, insecure=insecure)
     parse_max_failures(max_failures, 1)  # reject a malformed budget before any work
-    check = FileCheck(input_path, sheet=sheet, source=source, include_archived=include_archived)
-    rows = list(check)
-    journal_file = journal_path(report_path)
-    journal = read_journal(journal_file) if resume else {}
-    run = _Run(rows, journal, journal_file, on_existing, max_failures, resume, dry_run, progress)
-    link = _Link(credentials, concurrency, rate, max_retries, timeout)
-    outcomes, sending = await _connect_and_send(run, link, handle_signals=handle_signals)
-    summary = _finish(run, outcomes, sending, report_path, input_path, started)
-    summary.file_warnings = [_notice(warning) for warning in check.warnings]
+    with output_lock(plan_path(report_path, input_path) if dry_run else report_path) as notices:
+        check = FileCheck(input_path, sheet=sheet, source=source, include_archived=include_archived)
+        journal_file = journal_path(report_path)
+        journal = read_journal(journal_file) if resume else {}
+        run = _Run(
+            list(check), journal, journal_file, on_existing, max_failures, resume, dry_run, progress
+        )
+        link = _Link(credentials, concurrency, rate, max_retries, timeout)
+        outcomes, sending = await _connect_and_send(run, link, handle_signals=handle_signals)
+        summary = _finish(run, outcomes, sending, report_path, input_path, started)
+    summary.file_warnings = [*notices, *(_notice(warning) for warning in check.warnings)]
     return summary
+
+
+def _checked_report(input_path: Path, report: str | Path | None) -> Path:
+    report_path = Path(report) if report is not None else report_path_for(input_path)
+    check_outputs(input_path, report_path)
+    return report_path
 
 
 async def _connect_and_send(
@@ -256,15 +275,14 @@ async def _send(
     progress = run.progress
     total = len(jobs)
     done = failed = 0
-    with Journal(run.journal_file, fresh=not run.resume) as journal:
+    with ExitStack() as stack:
+        journal = _open_journal(stack, run, sending.stop)
+        if journal is None:
+            return
 
         def finished(job: Job, outcome: RowOutcome) -> None:
             nonlocal done, failed
-            journal.record(
-                JournalEntry(
-                    outcome.row, outcome.sheet, job.fingerprint, outcome.status, outcome.label_id
-                )
-            )
+            _record(journal, job, outcome, run, sending.stop)
             # Per row on the hot path: nothing is counted or built when no one watches.
             if progress is not None:
                 done += 1
@@ -282,6 +300,37 @@ async def _send(
         if progress is not None:
             progress(Progress(0, total, 0))
         await run_pool(sender.settle, jobs, concurrency=concurrency, stop=sending.stop)
+
+
+def _open_journal(stack: ExitStack, run: _Run, stop: Stop) -> Journal | None:
+    try:
+        return stack.enter_context(Journal(run.journal_file, fresh=not run.resume))
+    except OSError as exc:
+        _journal_failed(run, stop, exc)
+        return None
+
+
+def _record(journal: Journal, job: Job, outcome: RowOutcome, run: _Run, stop: Stop) -> None:
+    entry = JournalEntry(
+        outcome.row, outcome.sheet, job.fingerprint, outcome.status, outcome.label_id
+    )
+    try:
+        journal.record(entry)
+    except OSError as exc:
+        _journal_failed(run, stop, exc)
+
+
+def _journal_failed(run: _Run, stop: Stop, exc: OSError) -> None:
+    """Stop sending: a row sent now could not be recorded, and `--resume` relies on it."""
+    if not run.unwritten.journal_intact:
+        return
+    run.unwritten.journal_intact = False
+    message = (
+        f"cannot write the journal {run.journal_file} ({exc.strerror or exc}); stopped "
+        "sending, since rows sent from now on could not be resumed"
+    )
+    run.unwritten.failures.append(message)
+    stop.request("fatal", message)
 
 
 def _mark_dry_run(outcomes: list[RowOutcome], jobs: Sequence[Job]) -> None:
@@ -312,15 +361,12 @@ def _finish(
     input_path: Path,
     started: float,
 ) -> ImportSummary:
-    write_report(report_path, outcomes)
-    failed_path = failed_rows_path(report_path, input_path)
-    written = write_failed_rows(failed_path, [r.raw for r in run.rows], outcomes)
+    failed_path = _write_outputs(run, outcomes, report_path, input_path)
     counts = Counter(o.status for o in outcomes)
     errors = Counter(o.error for o in outcomes if o.status == "failed" and o.error)
     stop, stats = sending.stop, sending.stats
-    message = stop.message
-    if stop.reason == "interrupted":
-        message = "interrupted; rows not sent are not_attempted (re-run with --resume)"
+    # An output that could not be written ends the run as a fatal fault (exit 3).
+    stopped = stop.reason or ("fatal" if run.unwritten.failures else None)
     return ImportSummary(
         total=len(outcomes),
         created=counts["created"],
@@ -333,15 +379,54 @@ def _finish(
         requests=stats.requests,
         retries=stats.retries,
         elapsed_s=time.monotonic() - started,
-        report=str(report_path),
-        failed_rows=str(failed_path) if written else None,
+        report=str(plan_path(report_path, input_path) if run.dry_run else report_path),
+        failed_rows=str(failed_path) if failed_path else None,
         dry_run=run.dry_run,
         sending_s=stats.sending_s,
-        stopped=stop.reason,
-        stop_message=message,
+        stopped=stopped,
+        stop_message=_stop_message(stop, run.unwritten),
         top_errors=errors.most_common(TOP_ERRORS),
         rows=outcomes,
     )
+
+
+def _stop_message(stop: Stop, unwritten: _Unwritten) -> str:
+    message = stop.message
+    if stop.reason == "interrupted":
+        message = "interrupted; rows not sent are not_attempted (re-run with --resume)"
+    return "; ".join(dict.fromkeys(m for m in (message, *unwritten.failures) if m))
+
+
+def _write_outputs(
+    run: _Run, outcomes: list[RowOutcome], report_path: Path, input_path: Path
+) -> Path | None:
+    """Write each output on its own, so one that fails does not stop the others; a dry
+    run writes only its plan, never a real run's files. The failed-rows file, if any."""
+    if run.dry_run:
+        plan = plan_path(report_path, input_path)
+        _try_writing(run, plan, partial(write_report, plan, outcomes))
+        return None
+    _try_writing(run, report_path, partial(write_report, report_path, outcomes))
+    failed_path = failed_rows_path(report_path, input_path)
+    raws = [r.raw for r in run.rows]
+    written = _try_writing(
+        run, failed_path, partial(write_failed_rows, failed_path, raws, outcomes)
+    )
+    return failed_path if written else None
+
+
+def _try_writing(run: _Run, path: Path, write: Callable[[], T]) -> T | None:
+    try:
+        return write()
+    except OSError as exc:
+        reason = f"cannot write {path} ({exc.strerror or exc})"
+        if not run.dry_run and run.unwritten.journal_intact:
+            reason += (
+                f"; the outcome of every row sent is in the journal {run.journal_file}: "
+                "--resume will not send created rows again"
+            )
+        run.unwritten.failures.append(reason)
+        return None
 
 
 P = ParamSpec("P")

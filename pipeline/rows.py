@@ -14,8 +14,9 @@ from pipeline.labels import LabelSpec
 Severity = Literal["error", "warning"]
 
 # The columns the failed-rows file adds beside the user's own; reading that file back,
-# they are expected and ignored without a warning.
-FAILED_ROW_COLUMNS = ("error", "source_row")
+# they are expected and ignored without a warning. `source_sheet` is added only on a
+# sheet that had to be renamed to fit XLSX: it holds the name the input gave it.
+FAILED_ROW_COLUMNS = ("error", "source_row", "source_sheet")
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,9 @@ def print_summary(summary: ImportSummary, console: Console) -> None:
     )
     for error, count in summary.top_errors:
         console.print(f"  {count} rows: {error}", highlight=False, markup=False)
-    console.print(f"report: {summary.report}", highlight=False, markup=False)
+    # A dry run's file is its plan, never a report: say so, so no one takes it for one.
+    kind = "plan" if summary.dry_run else "report"
+    console.print(f"{kind}: {summary.report}", highlight=False, markup=False)
     if summary.failed_rows:
         console.print(
             f"rows to fix: {summary.failed_rows} (fix them and run the same command on it)",

@@ -15,7 +15,10 @@ from typing import Any
 
 from pipeline.errors import UsageError
 from pipeline.read.formula import neutralise
+from pipeline.report.files import replacing
 from pipeline.report.journal import journal_path
+from pipeline.report.lock import lock_path
+from pipeline.report.sheet_names import workbook_sheet_names
 from pipeline.rows import FAILED_ROW_COLUMNS, RawRow, RowOutcome
 
 REPORT_COLUMNS = (
@@ -33,6 +36,7 @@ REPORT_FORMATS = (".csv", ".xlsx", ".json", ".jsonl")
 # Formats we cannot write back; the failed rows go to a workbook the readers accept.
 # A Label Studio XML config's failed controls go to JSON rows, which `run` reads back.
 _FAILED_FALLBACK = {".xls": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx", ".xml": ".json"}
+ERROR, SOURCE_ROW, SOURCE_SHEET = FAILED_ROW_COLUMNS
 
 
 def report_path_for(input_path: Path) -> Path:
@@ -45,19 +49,29 @@ def failed_rows_path(report: Path, input_path: Path) -> Path:
     return report.with_name(f"{input_path.stem}.failed{suffix}")
 
 
+def plan_path(report: Path, input_path: Path) -> Path:
+    """Where `--dry-run` writes its plan: beside the report, in the report's format."""
+    return report.with_name(f"{input_path.stem}.plan{report.suffix}")
+
+
 def check_outputs(input_path: Path, report: Path) -> None:
     """Refuse, before anything is sent, output paths that would lose data or fail later:
-    a report over the input, two outputs on one file, a folder, a folder we cannot write."""
+    a report over the input, two outputs on one file, a folder, a symlink (we would
+    write through it), a folder we cannot write."""
     if report.suffix.lower() not in REPORT_FORMATS:
         raise UsageError(f"--report {report.name}: use a {', '.join(REPORT_FORMATS)} file name")
     outputs = {
         "the report": report,
         "the failed-rows file": failed_rows_path(report, input_path),
         "the journal": journal_path(report),
+        "the dry run's plan": plan_path(report, input_path),
+        "the lock file": lock_path(report),
     }
     source = input_path.resolve()
     seen: dict[Path, str] = {}
     for what, path in outputs.items():
+        if path.is_symlink():
+            raise UsageError(f"--report {report}: {what} {path} is a symlink; remove it")
         resolved = path.resolve()
         if resolved == source:
             raise UsageError(f"--report {report}: {what} would overwrite the input file")
@@ -66,6 +80,10 @@ def check_outputs(input_path: Path, report: Path) -> None:
         seen[resolved] = what
         if path.is_dir():
             raise UsageError(f"--report {report}: {what} {path} is a folder")
+    _check_folder(report)
+
+
+def _check_folder(report: Path) -> None:
     folder = report.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -123,14 +141,13 @@ def write_failed_rows(path: Path, raws: Sequence[RawRow], outcomes: Sequence[Row
         for header in raw.cells:
             if header not in columns:
                 columns.append(header)
-        error, source_row = FAILED_ROW_COLUMNS
-        records.append({**raw.cells, error: outcome.error, source_row: raw.row})
+        records.append({**raw.cells, ERROR: outcome.error, SOURCE_ROW: raw.row})
         count += 1
     if not count:
         path.unlink(missing_ok=True)
         return 0
     for columns, _ in tables.values():
-        columns.extend(c for c in FAILED_ROW_COLUMNS if c not in columns)
+        columns.extend(c for c in (ERROR, SOURCE_ROW) if c not in columns)
     _write_table(path, tables)
     return count
 
@@ -139,25 +156,25 @@ Tables = dict[str | None, tuple[list[str], list[dict[str, Any]]]]
 
 
 def _write_table(path: Path, tables: Tables) -> None:
-    """Write through a temporary file and rename, so a crash never leaves half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write through a unique temporary file and rename, so a crash, a full disk or a
+    second run never leaves half a report (see `files.replacing`)."""
     suffix = path.suffix.lower()
-    temporary = path.with_name(f".{path.name}.tmp")
-    if suffix in (".csv", ".tsv", ".txt"):
-        _write_delimited(temporary, tables, "\t" if suffix == ".tsv" else ",")
-    elif suffix == ".xlsx":
-        _write_xlsx(temporary, tables)
-    elif suffix == ".json":
-        records = [r for _, rows in tables.values() for r in rows]
-        temporary.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    elif suffix == ".jsonl":
-        with temporary.open("w", encoding="utf-8") as handle:
-            for _, rows in tables.values():
-                for record in rows:
-                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    else:
+    if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".json", ".jsonl"):
         raise ValueError(f"cannot write {path.name}: use one of {', '.join(REPORT_FORMATS)}")
-    os.replace(temporary, path)
+    with replacing(path) as temporary:
+        if suffix == ".xlsx":
+            _write_xlsx(temporary, tables)
+        elif suffix == ".json":
+            records = [r for _, rows in tables.values() for r in rows]
+            text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+            temporary.write_text(text, "utf-8")
+        elif suffix == ".jsonl":
+            with temporary.open("w", encoding="utf-8") as handle:
+                for _, rows in tables.values():
+                    for record in rows:
+                        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            _write_delimited(temporary, tables, "\t" if suffix == ".tsv" else ",")
 
 
 def _text(value: Any) -> str:
@@ -188,18 +205,26 @@ def _write_xlsx(path: Path, tables: Tables) -> None:
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    names = workbook_sheet_names(tables)
     try:
         for sheet, (columns, rows) in tables.items():
-            sheet_name = (sheet or "Sheet1")[:31]
-            worksheet = workbook.add_worksheet(sheet_name)
-            for col, header in enumerate(columns):
-                worksheet.write_string(0, col, neutralise(header))
-            for number, record in enumerate(rows, start=1):
-                for col, value in enumerate(record.get(c) for c in columns):
-                    if isinstance(value, (int, float)) and not isinstance(value, bool):
-                        worksheet.write_number(number, col, value)
-                    elif value is not None:
-                        # Never write(): it would turn a cell starting "=" into a formula.
-                        worksheet.write_string(number, col, neutralise(str(value)))
+            worksheet = workbook.add_worksheet(names[sheet])
+            if sheet is not None and names[sheet] != sheet:
+                # Renamed to fit XLSX: each row keeps the name the user's file gave it.
+                columns = [*columns, SOURCE_SHEET]
+                rows = [{**record, SOURCE_SHEET: sheet} for record in rows]
+            _write_sheet(worksheet, columns, rows)
     finally:
         workbook.close()
+
+
+def _write_sheet(worksheet: Any, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+    for col, header in enumerate(columns):
+        worksheet.write_string(0, col, neutralise(header))
+    for number, record in enumerate(rows, start=1):
+        for col, value in enumerate(record.get(c) for c in columns):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                worksheet.write_number(number, col, value)
+            elif value is not None:
+                # Never write(): it would turn a cell starting "=" into a formula.
+                worksheet.write_string(number, col, neutralise(str(value)))

@@ -10,12 +10,15 @@ import openpyxl
 import pytest
 
 from pipeline.read.formula import neutralise
+from pipeline.read.inputs import read_rows
+from pipeline.report.sheet_names import workbook_sheet_names
 from pipeline.report.writers import (
     failed_rows_path,
     write_failed_rows,
     write_report,
 )
 from pipeline.rows import RawRow, RowOutcome
+from pipeline.validate import FileCheck
 
 RAWS = [
     RawRow(2, "Quality", {"Name": "Tone", "Type": "star", "Notes": " keep  spacing "}),
@@ -109,3 +112,51 @@ def test_a_clean_run_removes_a_stale_failed_rows_file(tmp_path: Path) -> None:
 def test_an_unknown_report_extension_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="use one of"):
         write_report(tmp_path / "r.txt", OUTCOMES)
+
+
+AWKWARD_SHEETS = [
+    "Q1/Q2 labels",
+    "[x]",
+    "a:b",
+    "what? *everything* \\ here",
+    "'quoted'",
+    "History",
+    "",
+    "a sheet name much longer than thirty-one characters",
+    "x" * 31 + "A",
+    "x" * 31 + "B",
+    "X" * 31,
+    "emoji " + "😀" * 20,
+    "Quality",
+]
+
+
+def test_sheet_names_xlsx_cannot_hold_become_valid_distinct_names() -> None:
+    names = workbook_sheet_names(AWKWARD_SHEETS)
+    chosen = list(names.values())
+    assert len({n.lower() for n in chosen}) == len(AWKWARD_SHEETS)
+    for name in chosen:
+        assert 0 < len(name.encode("utf-16-le")) // 2 <= 31
+        assert not set(name) & set("[]:*?/\\") and not name.startswith("'")
+        assert name.lower() != "history" and not name.endswith("'")
+    assert names["Quality"] == "Quality" and names["Q1/Q2 labels"] == "Q1_Q2 labels"
+
+
+def test_awkward_sheet_names_give_a_workbook_our_reader_reads_back(tmp_path: Path) -> None:
+    raws = [RawRow(2, s, {"Name": f"n{i}", "Type": "bad"}) for i, s in enumerate(AWKWARD_SHEETS)]
+    outcomes = [RowOutcome(2, r.sheet, r.cells["Name"], "bad", "invalid", error="e") for r in raws]
+    path = failed_rows_path(tmp_path / "labels.report.csv", Path("labels.ods"))
+
+    assert write_failed_rows(path, raws, outcomes) == len(raws)
+
+    back = {r.cells["Name"]: r for r in read_rows(path)}
+    assert len(back) == len(raws)
+    for raw in raws:
+        row = back[raw.cells["Name"]]
+        assert row.cells["source_row"] == "2" and row.cells["error"] == "e"
+        # Where the name had to change, the row still says which sheet it came from.
+        assert row.cells.get("source_sheet", row.sheet) == raw.sheet
+    assert "source_sheet" not in back["n12"].cells  # "Quality" kept its name
+    check = FileCheck(path)
+    list(check)
+    assert not [w for w in check.warnings if "source_sheet" in w.message]
