@@ -144,7 +144,8 @@ async def import_labels(
             JSON or XML export of a known shape is recognised without it.
         include_archived: import an export's archived records too.
         report: the report file (.csv, .xlsx, .json, .jsonl); default
-            `./<input stem>.report.csv`. The failed-rows file and the journal go beside it.
+            `./<input stem>.report.csv`. The failed-rows file, the journal and the lock
+            (`<report stem>.lock`, held while the run goes) go beside it.
         concurrency: requests in flight at once.
         rate: requests per second at most (0: no pacing, only `Retry-After` pauses).
         max_retries: retries per request on 429, 5xx and network faults.
@@ -152,7 +153,9 @@ async def import_labels(
         on_existing: a label with the same name, type and project exists: `skip` it
             (report `existing`), `update` its description and settings, or `fail` the row.
         resume: skip rows that the journal of an earlier run says are done.
-        dry_run: validate and plan (the existing labels are listed), create nothing.
+        dry_run: validate and plan (the existing labels are listed), create nothing; the
+            plan is written to `<input stem>.plan.<report's extension>` beside the report,
+            and the report, failed-rows file and journal are left as they are.
         max_failures: stop after this many failed rows, or `"P%"` of the rows to send.
         base_url, api_key, secret_key: default to FI_BASE_URL, FI_API_KEY, FI_SECRET_KEY
             (environment or `.env`).
@@ -163,12 +166,13 @@ async def import_labels(
 
     Returns:
         The `ImportSummary`: counts per status, every row's `RowOutcome`, the files written.
-        A stopped run (bad credentials, the error budget, a signal) returns too, with
-        `stopped` set and exit code 3.
+        A stopped run (bad credentials, the error budget, a signal, an output that could
+        not be written) returns too, with `stopped` set and exit code 3.
 
     Raises:
         InputError: the input cannot be used (missing, unreadable, no name column).
-        UsageError: an option or the output paths make the run impossible.
+        UsageError: an option or the output paths make the run impossible (a symlink
+            among them, or another run writing the same report).
         ConfigurationError: no credentials, or a base URL that is not http(s).
         InsecureURLError: plain http to a host other than loopback without `insecure`.
     """

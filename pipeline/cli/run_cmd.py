@@ -59,7 +59,11 @@ Resume = Annotated[
 ]
 DryRun = Annotated[
     bool,
-    typer.Option("--dry-run", help="Validate and plan (lists existing labels); create nothing."),
+    typer.Option(
+        "--dry-run",
+        help="Validate and plan (lists existing labels); create nothing. The plan goes to "
+        "<input stem>.plan.<ext> beside the report; the report itself is left alone.",
+    ),
 ]
 MaxFailures = Annotated[
     str | None,
@@ -81,8 +85,9 @@ UseSandbox = Annotated[
 EPILOG = (
     "Exit codes: 0 every row created, existing or updated; 1 some rows invalid or failed; "
     "2 input or usage error; 3 fatal API error (bad keys, no permission), error budget "
-    "spent, interrupted, or an unexpected error.  Credentials come from FI_API_KEY and "
-    "FI_SECRET_KEY (environment or .env), never from the command line."
+    "spent, interrupted, an output that cannot be written, or an unexpected error.  "
+    "Credentials come from FI_API_KEY and FI_SECRET_KEY (environment or .env), never "
+    "from the command line."
 )
 PREFIX = "label-import"
 # The options that shape only what the terminal shows; every other option of `run` has

@@ -26,13 +26,16 @@ def template(
 
 
 def _write(out: Path, *, force: bool) -> None:
+    from pipeline.report.files import replacing
     from pipeline.validate.template import write_template
 
     if out.exists() and not force:
         # It may be the filled-in copy of an earlier template: never lose that silently.
         raise UsageError(f"{out} exists; choose another name or pass --force")
     try:
-        write_template(out)
+        # Whole or not at all: a full disk never leaves half a template over the old one.
+        with replacing(out) as temporary:
+            write_template(temporary)
     except OSError as error:
         # The user named this file: a missing or read-only folder is theirs to fix (exit 2).
         raise UsageError(f"cannot write {out}: {error.strerror}") from None

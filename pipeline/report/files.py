@@ -8,40 +8,27 @@ replaces a symlink at the target rather than writing through it.
 from __future__ import annotations
 
 import os
-import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-_ATTEMPTS = 100
-
-
-def _create_temporary(path: Path) -> Path:
-    """A new empty file beside `path`: hidden, unique, keeping `path`'s suffix.
-
-    Hand-written rather than `tempfile.mkstemp`, which creates files readable only by
-    their owner: a report must get the permissions the user's umask gives any new file.
-    """
-    for _ in range(_ATTEMPTS):
-        temporary = path.with_name(f".{path.stem}-{secrets.token_hex(4)}.tmp{path.suffix}")
-        try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        return temporary
-    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 @contextmanager
 def replacing(path: Path) -> Iterator[Path]:
     """Yield a temporary path to write `path`'s new content to; on success it replaces
-    `path`, on any failure (an exception, Ctrl-C) it is removed and `path` is untouched."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _create_temporary(path)
+    `path`, on any failure (an exception, Ctrl-C) it is removed and `path` is untouched.
+
+    The temporary file has `path`'s own name, inside a new hidden folder beside it: a
+    writer that names its file in a message or picks its format by the suffix sees the
+    real name, the file gets the permissions the user's umask gives any new file, and no
+    one else can place a file or a link there (mkdtemp makes the folder private).
+    """
+    folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
+        temporary = folder / path.name
         yield temporary
         os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

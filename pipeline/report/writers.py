@@ -66,6 +66,7 @@ def check_outputs(input_path: Path, report: Path) -> None:
         "the journal": journal_path(report),
         "the dry run's plan": plan_path(report, input_path),
         "the lock file": lock_path(report),
+        "the dry run's lock file": lock_path(plan_path(report, input_path)),
     }
     source = input_path.resolve()
     seen: dict[Path, str] = {}
@@ -161,6 +162,7 @@ def _write_table(path: Path, tables: Tables) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".json", ".jsonl"):
         raise ValueError(f"cannot write {path.name}: use one of {', '.join(REPORT_FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
     with replacing(path) as temporary:
         if suffix == ".xlsx":
             _write_xlsx(temporary, tables)

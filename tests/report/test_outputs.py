@@ -3,10 +3,13 @@ outputs that are never symlinks, a journal a full disk tore, sheets XLSX cannot 
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 
+import anyio
 import pytest
 from typer.testing import CliRunner
 
@@ -139,3 +142,23 @@ async def test_ods_sheets_xlsx_cannot_name_get_their_failed_rows_file(
     by_name = {r.name: r for r in again.rows}
     assert set(by_name) == {"Bad", "Worse", "Worst"}
     assert len({r.sheet for r in again.rows}) == 3
+
+
+async def test_a_dead_runs_lock_is_taken_over_and_the_summary_says_so(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 3)
+    dead = await anyio.run_process(["sh", "-c", "echo $$"])
+    holder = {"pid": int(dead.stdout), "host": socket.gethostname(), "started": "2026-01-02T03:04"}
+    lock = tmp_path / "labels.report.lock"
+    lock.write_text(json.dumps(holder))
+
+    summary = await run_import(source, sandbox)
+
+    assert summary.exit_code == 0 and summary.created == 3
+    assert summary.file_warnings == [
+        f"took over labels.report.lock, left by a run that is no longer running "
+        f"(pid {holder['pid']}, started 2026-01-02 03:04)"
+    ]
+    assert not lock.exists()
