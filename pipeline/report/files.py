@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,5 +31,20 @@ def replacing(path: Path) -> Iterator[Path]:
         temporary = folder / path.name
         yield temporary
         os.replace(temporary, path)
+    except Exception as exc:
+        error = _os_error(exc)
+        if error is exc:
+            raise
+        raise error from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _os_error(exc: Exception) -> Exception:
+    """xlsxwriter wraps the OSError of a full disk in its own FileCreateError; hand on
+    the OSError, which is what callers of a failed write handle."""
+    xlsx = sys.modules.get("xlsxwriter.exceptions")  # not imported: not its error
+    if xlsx is not None and isinstance(exc, xlsx.FileCreateError):
+        cause = exc.args[0] if exc.args else None
+        return cause if isinstance(cause, OSError) else OSError(str(exc))
+    return exc

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,3 +91,35 @@ def test_a_template_that_cannot_be_written_keeps_the_old_file_whole(
     assert result.exit_code == 2
     assert result.stderr == f"label-import template: cannot write {out}: No space left on device\n"
     assert out.read_text() == "name,type\nMine,star\n" and leftovers(tmp_path) == []
+
+
+# Writes a big report under a 4 KiB file size limit (no root needed) and says what it met.
+FULL_DISK_REPORT = """
+import resource, secrets, signal, sys
+from pathlib import Path
+from pipeline.report.writers import write_report
+from pipeline.rows import RowOutcome
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+rows = [RowOutcome(i, None, secrets.token_hex(40), "text", "created") for i in range(500)]
+try:
+    write_report(Path(sys.argv[1]), rows)
+except OSError as exc:
+    print(type(exc).__name__, exc.errno)
+"""
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("name", ["r.csv", "r.xlsx", "r.json", "r.jsonl"])
+def test_a_report_that_fills_the_disk_fails_with_os_error_and_leaves_nothing(
+    tmp_path: Path, name: str
+) -> None:
+    target = tmp_path / name
+    target.write_text("old")
+    command = [sys.executable, "-c", FULL_DISK_REPORT, str(target)]
+
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == f"OSError {errno.EFBIG}\n"
+    assert target.read_text() == "old" and leftovers(tmp_path) == []
