@@ -122,6 +122,8 @@ def _take_over(path: Path, target: Path) -> str | None:
 
 def _acquire(path: Path, target: Path, holder: Holder) -> str | None:
     notice = None
+    # Each lap meets a lock that vanished or was taken over as we looked: other runs
+    # are starting on the same report at this very moment.
     for _ in range(3):
         try:
             _create(path, holder)
@@ -129,7 +131,10 @@ def _acquire(path: Path, target: Path, holder: Holder) -> str | None:
             notice = _take_over(path, target) or notice
             continue
         return notice
-    raise _busy(None, target, path)
+    raise UsageError(
+        f"other label-import runs are starting on {target} at the same moment; "
+        "wait for them or use --report"
+    )
 
 
 def _release(path: Path, holder: Holder) -> None:
