@@ -154,3 +154,31 @@ async def test_a_full_disk_at_the_journal_stops_the_run_and_the_report_tells_all
     assert code == 0
     assert (await box.stats())["created"] == 40
     assert sorted(r["name"] for r in await server_labels(box)) == [r["name"] for r in report]
+
+
+@pytest.mark.cli
+async def test_the_lock_of_a_killed_run_is_taken_over_with_a_notice(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await our_sandbox(sandbox_factory, latency_ms=100)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 20)
+    args = (str(source), "--base-url", box.url, "--concurrency", "1", "--rate", "0", "--json")
+    lock = lock_path(tmp_path / "labels.report.csv")
+    async with await anyio.open_process(run_command(*args), cwd=tmp_path, env=env()) as killed:
+        with anyio.fail_after(20):
+            while not lock.exists():
+                assert killed.returncode is None, "the run ended before taking its lock"
+                await anyio.sleep(0.01)
+        killed.kill()
+        await killed.wait()
+    assert lock.exists()
+
+    code, out, err = await run_cli(*args, "--resume", cwd=tmp_path)
+
+    assert (code, json.loads(out)["total"]) == (0, 20)
+    assert err.startswith(
+        f"label-import: took over labels.report.lock, left by a run that is no longer running "
+        f"(pid {killed.pid}, started "
+    )
+    assert not lock.exists() and len(await server_labels(box)) == 20
