@@ -61,7 +61,7 @@ async def test_a_second_run_on_the_same_report_is_refused_naming_the_first(
 ) -> None:
     box = await our_sandbox(sandbox_factory, latency_ms=100)
     source = tmp_path / "labels.csv"
-    write_labels_csv(source, 20)
+    write_labels_csv(source, 40)  # 4 s of sending: time for a second run to start, busy or not
     args = (str(source), "--base-url", box.url, "--concurrency", "1", "--rate", "0", "--json")
     lock = lock_path(tmp_path / "labels.report.csv")
 
@@ -83,8 +83,8 @@ async def test_a_second_run_on_the_same_report_is_refused_naming_the_first(
     )
     assert first.returncode == 0 and not lock.exists()
     report = read_report(tmp_path / "labels.report.csv")
-    assert [r["status"] for r in report] == ["created"] * 20
-    assert len(await server_labels(box)) == 20
+    assert [r["status"] for r in report] == ["created"] * 40
+    assert len(await server_labels(box)) == 40
 
 
 def labels_with_long_invalid_rows(path: Path, valid: int, invalid: int) -> None:
