@@ -16,6 +16,10 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 REDACTED = "<redacted>"
+# A value shorter than this is no secret (it is guessed in moments), and replacing every
+# occurrence of it would mangle ordinary words of every answer: a key "s" would turn
+# "results" into nonsense. Real keys are dozens of characters.
+MIN_SECRET = 8
 
 
 def _forms(secret: str) -> set[str]:
@@ -37,7 +41,7 @@ class Redactor:
     """Replaces every form of the given secrets with `<redacted>`, in text and in bytes."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
-        forms = set().union(*(_forms(secret) for secret in secrets if secret))
+        forms = set().union(*(_forms(s) for s in secrets if len(s) >= MIN_SECRET))
         # Longest first: a form that contains another is replaced whole.
         self._texts = sorted(forms, key=len, reverse=True)
         self._bytes = [form.encode() for form in self._texts]
