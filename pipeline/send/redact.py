@@ -11,6 +11,7 @@ inside a JSON string. After that no message, report cell or journal line can hol
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -20,6 +21,7 @@ REDACTED = "<redacted>"
 # occurrence of it would mangle ordinary words of every answer: a key "s" would turn
 # "results" into nonsense. Real keys are dozens of characters.
 MIN_SECRET = 8
+_PERCENT_ESCAPE = re.compile("%[0-9A-F]{2}")
 
 
 def _forms(secret: str) -> set[str]:
@@ -28,7 +30,7 @@ def _forms(secret: str) -> set[str]:
     forms = {
         secret,
         percent,
-        percent.lower(),
+        _PERCENT_ESCAPE.sub(lambda escape: escape.group().lower(), percent),
         quote_plus(secret),
         json.dumps(secret)[1:-1],
         json.dumps(secret, ensure_ascii=False)[1:-1],
