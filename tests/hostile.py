@@ -16,7 +16,8 @@ misbehave in one way at a time:
   with a huge `count`, or a small `count` with a next page anyway (`endless_kind`);
 - `hang`: requests are never answered;
 - `redirect`: every request is answered 302 to another host;
-- `huge_length`, `huge_stream`: answers over the client's cap, declared or streamed;
+- `huge_length`, `huge_stream`, `huge_gzip`: answers over the client's cap, declared,
+  streamed, or small on the wire and huge once unpacked;
 - `deep_json`: a 200 of 100,000 nested lists;
 - `throttle`: each create is answered 429 with `Retry-After` for its first `throttle_first`
   attempts (None: for ever).
@@ -27,6 +28,7 @@ misbehave in one way at a time:
 from __future__ import annotations
 
 import asyncio
+import gzip
 import itertools
 import json
 from collections import Counter
@@ -50,6 +52,7 @@ Mode = Literal[
     "redirect",
     "huge_length",
     "huge_stream",
+    "huge_gzip",
     "deep_json",
     "throttle",
 ]
@@ -58,6 +61,7 @@ NO_LABEL_BODIES: tuple[Any, ...] = (
     {},
     [],
     {"status": True, "result": {"name": "no id"}},
+    {"status": False, "message": "Not saved", "result": {"id": "ignored"}},
 )
 ECHOES = ("json_400", "details_500", "html_500", "text_400", "json_401")
 
@@ -100,6 +104,7 @@ class Hostile:
             "redirect": _redirect,
             "huge_length": _huge_length,
             "huge_stream": _huge_stream,
+            "huge_gzip": _huge_gzip,
             "deep_json": _deep_json,
         }
         if self.mode in everywhere:
@@ -217,6 +222,12 @@ async def _huge_stream(request: web.Request) -> web.StreamResponse:
     except ConnectionError:
         pass  # the client refused the rest, as it should
     return response
+
+
+async def _huge_gzip(request: web.Request) -> web.StreamResponse:
+    packed = gzip.compress(b" " * (MAX_ANSWER_BYTES + 1024 * 1024))
+    headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    return web.Response(body=packed, headers=headers)
 
 
 async def _deep_json(request: web.Request) -> web.StreamResponse:

@@ -82,8 +82,10 @@ def label_id(label: Any) -> str | None:
 
 def label_in(body: Any) -> dict[str, Any] | None:
     """The label an answer carries: in the `{status, result}` envelope (create) or bare
-    (the live server's GET one and PATCH), and only if it has an id."""
-    if not isinstance(body, dict):
+    (the live server's GET one and PATCH), and only if it has an id and the envelope does
+    not say it failed."""
+    # `status: false` is the envelope saying it failed, whatever else it holds.
+    if not isinstance(body, dict) or body.get("status") is False:
         return None
     label = body.get("result") if "result" in body else body
     if isinstance(label, dict) and label_id(label) is not None:

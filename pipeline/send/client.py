@@ -167,12 +167,15 @@ class LabelsClient:
 
 async def _read_capped(resp: aiohttp.ClientResponse) -> bytes | None:
     """The whole body, or None when it is over `MAX_ANSWER_BYTES`: a declared length over
-    the cap is refused before a byte is read, a streamed body as soon as it passes it."""
+    the cap is refused before a byte is read, a streamed or compressed body (whose
+    declared length says nothing of its unpacked size) as soon as it passes it."""
     length = resp.content_length
-    if length is None:
-        body = await _read_stream(resp.content)
+    if length is not None and length > MAX_ANSWER_BYTES:
+        body = None
+    elif length is not None and "Content-Encoding" not in resp.headers:
+        body = await resp.read()
     else:
-        body = await resp.read() if length <= MAX_ANSWER_BYTES else None
+        body = await _read_stream(resp.content)
     if body is None:
         # The rest is never read: closing drops the connection instead of draining it.
         resp.close()
