@@ -17,8 +17,9 @@ from pipeline.rows import Progress
 from pipeline.sandbox import running_sandbox
 from pipeline.send.listing import MAX_LISTED
 from pipeline.send.retry import shortened_waits
+from tests.conftest import SandboxFactory
 from tests.hostile import Hostile
-from tests.import_helpers import FAST_WAITS, read_report, write_labels_csv
+from tests.import_helpers import FAST_WAITS, read_report, run_import, write_labels_csv
 
 
 async def run_against(url: str, tmp_path: Path, rows: int, **options: Any) -> ImportSummary:
@@ -161,3 +162,18 @@ async def test_a_server_gone_mid_run_stops_it_quickly_leaving_the_rest_to_resume
     assert "re-run with --resume" in summary.stop_message
     report = read_report(tmp_path / "labels.report.csv")
     assert [int(line["row"]) for line in report] == list(range(2, 402))
+
+
+async def test_no_pacing_against_a_rate_limited_server_fails_no_row(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await sandbox_factory(rate_limit=20)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 60)
+    # Real Retry-After pauses: a whole pool pressing on the limit, with no retry to spare.
+    waits = {"base": 0.01, "cap": 0.1, "retry_after_cap": 120.0}
+
+    summary = await run_import(source, box, rate=0, concurrency=32, max_retries=0, waits=waits)
+
+    assert (summary.created, summary.failed) == (60, 0)
+    assert (await box.stats())["by_status"].get("429", 0) > 0
