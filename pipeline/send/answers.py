@@ -4,7 +4,9 @@ This is the one place that decides what is retried (`Answer.retryable`) and whet
 server may have acted on a request (`Answer.may_have_acted`); the client only does HTTP,
 and the retry loop (retry.py) only decides how many times and how long. The split between
 `transient` and `ambiguous` matters for exactly-once: an ambiguous failure happened after
-the request may have reached the server, so the label may exist.
+the request may have reached the server, so the label may exist. A 2xx is `ok` only
+when it carries what was asked for (a label with its id, or a page): any other 2xx is
+ambiguous too, so no row is ever `created` without the server's id.
 """
 
 from __future__ import annotations

@@ -102,7 +102,10 @@ async def _read_pages(list_page: ListPage, take: TakePage, sending: Sending) -> 
 
 
 def _endless(listed: Page, page: int, seen: set[str]) -> str:
-    """Why the listing must stop although the server says another page follows, or ""."""
+    """Why the listing must stop although the server says another page follows, or "".
+
+    Adds the page's new ids to `seen`, the ids of every page before it.
+    """
     new = {found for found in map(label_id, listed.labels) if found is not None} - seen
     if not new:
         return f"but page {page} brought no label not seen before"

@@ -3,6 +3,9 @@ every row is accounted for, `created` always has the server's id, and the run en
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 import time
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -177,3 +180,19 @@ async def test_no_pacing_against_a_rate_limited_server_fails_no_row(
 
     assert (summary.created, summary.failed) == (60, 0)
     assert (await box.stats())["by_status"].get("429", 0) > 0
+
+
+@pytest.mark.cli
+async def test_the_run_command_takes_the_wait_budget(hostile: Hostile, tmp_path: Path) -> None:
+    hostile.mode, hostile.throttle_first = "throttle", None
+    write_labels_csv(tmp_path / "labels.csv", 2)
+    command = [sys.executable, "-m", "pipeline", "run", "labels.csv", "--base-url", hostile.url]
+    options = ["--max-wait", "0", "--rate", "0", "--json"]
+    env = {**os.environ, "FI_API_KEY": "key-for-the-test", "FI_SECRET_KEY": "secret-for-it"}
+
+    done = await anyio.run_process(command + options, cwd=tmp_path, env=env, check=False)
+
+    assert done.returncode == 1
+    summary = json.loads(done.stdout)
+    assert summary["failed"] == 2 and hostile.seen["POST"] == 2
+    assert "the --max-wait budget of 0s ran out" in summary["top_errors"][0]["error"]
