@@ -45,6 +45,7 @@ class RunProgress:
         self._interval = interval
         self._started = clock()
         self._last_line = self._started
+        self._said_wait_until = float("-inf")
         self._bar: Bar | None = None
         self._task: TaskID | None = None
 
@@ -85,9 +86,12 @@ class RunProgress:
         self._task = self._bar.add_task("rows", total=total, failed=0)
 
     def _waiting(self, seconds: float) -> None:
-        """A pause long enough to look like a hang is said at once, bar or not."""
-        if seconds < LONG_PAUSE_S:
+        """A pause long enough to look like a hang is said at once, bar or not; once per
+        pause, though every worker throttled in the meantime lengthens it a little."""
+        now = self._clock()
+        if seconds < LONG_PAUSE_S or now < self._said_wait_until:
             return
+        self._said_wait_until = now + seconds
         line = f"label-import: waiting {seconds:.0f}s: the server asked to slow down (Retry-After)"
         if self._bar is not None:
             self._bar.console.print(line, markup=False, highlight=False)

@@ -63,6 +63,7 @@ def test_a_long_pause_the_server_asked_for_is_said_at_once_a_short_one_is_not() 
             progress(Progress(0, 2, 0))
             progress(Progress(0, 2, 0, waiting_s=2.0))
             progress(Progress(0, 2, 0, waiting_s=120.0))
+            progress(Progress(0, 2, 0, waiting_s=119.0))  # another worker, the same pause
         shown = stream.getvalue()
         assert shown.count("waiting") == 1, mode
         assert "label-import: waiting 120s: the server asked to slow down (Retry-After)" in shown
