@@ -19,6 +19,8 @@ misbehave in one way at a time:
 - `huge_length`, `huge_stream`, `huge_gzip`: answers over the client's cap, declared,
   streamed, or small on the wire and huge once unpacked;
 - `deep_json`: a 200 of 100,000 nested lists;
+- `broken_http`: not HTTP at all, a status line quoting the API key (so the key is in
+  the client's exception text);
 - `throttle`: each create is answered 429 with `Retry-After` for its first `throttle_first`
   attempts (None: for ever).
 
@@ -54,6 +56,7 @@ Mode = Literal[
     "huge_stream",
     "huge_gzip",
     "deep_json",
+    "broken_http",
     "throttle",
 ]
 NO_LABEL_BODIES: tuple[Any, ...] = (
@@ -106,6 +109,7 @@ class Hostile:
             "huge_stream": _huge_stream,
             "huge_gzip": _huge_gzip,
             "deep_json": _deep_json,
+            "broken_http": _broken_http,
         }
         if self.mode in everywhere:
             return await everywhere[self.mode](request)
@@ -228,6 +232,14 @@ async def _huge_gzip(request: web.Request) -> web.StreamResponse:
     packed = gzip.compress(b" " * (MAX_ANSWER_BYTES + 1024 * 1024))
     headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
     return web.Response(body=packed, headers=headers)
+
+
+async def _broken_http(request: web.Request) -> web.StreamResponse:
+    if request.transport is not None:
+        key = request.headers.get("X-Api-Key", "")
+        request.transport.write(f"HTTP/1.1 2OO {key}\r\n\r\n".encode())
+        request.transport.close()
+    return web.Response()
 
 
 async def _deep_json(request: web.Request) -> web.StreamResponse:

@@ -105,3 +105,14 @@ async def test_a_hanging_list_request_is_transient(hostile: Hostile) -> None:
         async with client_for(hostile, timeout=0.2) as client:
             answer = await client.list_page(1)
     assert (answer.kind, answer.status, answer.may_have_acted) == ("transient", None, False)
+
+
+async def test_a_key_quoted_in_a_transport_error_is_redacted(hostile: Hostile) -> None:
+    hostile.mode = "broken_http"
+    async with LabelsClient(
+        hostile.url, "fi-key-0123456789abcdef", "fi-secret-0123456789"
+    ) as client:
+        answer = await client.create(STAR)
+    assert (answer.kind, answer.status) == ("ambiguous", None)
+    assert "Bad status line" in answer.message and "<redacted>" in answer.message
+    assert "0123456789" not in answer.message
