@@ -37,12 +37,13 @@ from pipeline.report.writers import (
     write_report,
 )
 from pipeline.rows import CheckedRow, JournalEntry, Problem, Progress, RowOutcome
+from pipeline.send.breaker import Breaker
 from pipeline.send.client import LabelsClient
 from pipeline.send.credentials import Credentials, resolve_credentials
 from pipeline.send.listing import existing_labels
 from pipeline.send.pool import run_pool
 from pipeline.send.rate import RateGate
-from pipeline.send.retry import Sending, policy_for
+from pipeline.send.retry import MAX_WAIT_S, Sending, policy_for
 from pipeline.send.row_sender import RowSender
 from pipeline.send.stop import Stop
 from pipeline.validate import FileCheck
@@ -73,9 +74,20 @@ def parse_max_failures(value: int | str | None, jobs: int) -> int | None:
         ) from None
 
 
-def _check_limits(concurrency: int, rate: float, max_retries: int, timeout: float) -> None:
-    if concurrency < 1 or rate < 0 or max_retries < 0 or timeout <= 0:
-        raise UsageError("--concurrency ≥ 1, --rate ≥ 0, --max-retries ≥ 0, --timeout > 0")
+def _check_limits(
+    concurrency: int,
+    rate: float,
+    max_retries: int,
+    max_wait: float,
+    timeout: float,
+    max_failures: int | str | None,
+) -> None:
+    """Refuse option values that make the run impossible, before any work."""
+    parse_max_failures(max_failures, 1)
+    if concurrency < 1 or rate < 0 or max_retries < 0 or max_wait < 0 or timeout <= 0:
+        raise UsageError(
+            "--concurrency ≥ 1, --rate ≥ 0, --max-retries ≥ 0, --max-wait ≥ 0, --timeout > 0"
+        )
 
 
 @dataclass(slots=True)
@@ -109,6 +121,7 @@ class _Link:
     concurrency: int
     rate: float
     max_retries: int
+    max_wait: float
     timeout: float
 
 
@@ -122,6 +135,7 @@ async def import_labels(
     concurrency: int = 8,
     rate: float = 10.0,
     max_retries: int = 6,
+    max_wait: float = MAX_WAIT_S,
     timeout: float = 30.0,  # noqa: ASYNC109  (per-attempt HTTP timeout, the --timeout knob)
     on_existing: OnExisting = "skip",
     resume: bool = False,
@@ -148,7 +162,9 @@ async def import_labels(
             (`<report stem>.lock`, held while the run goes) go beside it.
         concurrency: requests in flight at once.
         rate: requests per second at most (0: no pacing, only `Retry-After` pauses).
-        max_retries: retries per request on 429, 5xx and network faults.
+        max_retries: retries per request on 5xx and network faults.
+        max_wait: seconds a request may spend throttled (429s, waiting as `Retry-After`
+            asks) before its row fails; 429s do not spend `max_retries`.
         timeout: seconds per attempt.
         on_existing: a label with the same name, type and project exists: `skip` it
             (report `existing`), `update` its description and settings, or `fail` the row.
@@ -166,8 +182,9 @@ async def import_labels(
 
     Returns:
         The `ImportSummary`: counts per status, every row's `RowOutcome`, the files written.
-        A stopped run (bad credentials, the error budget, a signal, an output that could
-        not be written) returns too, with `stopped` set and exit code 3.
+        A stopped run (bad credentials, the error budget, a signal, a server that no
+        longer answers, an output that could not be written) returns too, with `stopped`
+        set and exit code 3.
 
     Raises:
         InputError: the input cannot be used (missing, unreadable, no name column).
@@ -179,9 +196,8 @@ async def import_labels(
     started = time.monotonic()
     input_path = Path(path)
     report_path = _checked_report(input_path, report)
-    _check_limits(concurrency, rate, max_retries, timeout)
+    _check_limits(concurrency, rate, max_retries, max_wait, timeout, max_failures)
     credentials = resolve_credentials(api_key, secret_key, base_url, insecure=insecure)
-    parse_max_failures(max_failures, 1)  # reject a malformed budget before any work
     with output_lock(plan_path(report_path, input_path) if dry_run else report_path) as notices:
         check = FileCheck(input_path, sheet=sheet, source=source, include_archived=include_archived)
         journal_file = journal_path(report_path)
@@ -189,7 +205,7 @@ async def import_labels(
         run = _Run(
             list(check), journal, journal_file, on_existing, max_failures, resume, dry_run, progress
         )
-        link = _Link(credentials, concurrency, rate, max_retries, timeout)
+        link = _Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
         outcomes, sending = await _connect_and_send(run, link, handle_signals=handle_signals)
         summary = _finish(run, outcomes, sending, report_path, input_path, started)
     summary.file_warnings = [*notices, *(_notice(warning) for warning in check.warnings)]
@@ -208,7 +224,8 @@ async def _connect_and_send(
     """Every row's outcome, and what the sending shared (the stop and the counts)."""
     stop = Stop()
     gate = RateGate(link.rate, wait=stop.wait, stopping=lambda: stop.requested)
-    sending = Sending(gate, stop, policy_for(link.max_retries))
+    policy = policy_for(link.max_retries, link.max_wait)
+    sending = Sending(gate, stop, policy, breaker=Breaker(link.concurrency))
     credentials = link.credentials
     client = LabelsClient(
         credentials.base_url,
@@ -303,6 +320,7 @@ async def _send(
         )
         if progress is not None:
             progress(Progress(0, total, 0))
+            sending.gate.on_pause = lambda s: progress(Progress(done, total, failed, waiting_s=s))
         await run_pool(sender.settle, jobs, concurrency=concurrency, stop=sending.stop)
 
 

@@ -91,8 +91,9 @@ STATUSES: tuple[Status, ...] = (
 # Statuses that mean "the label is on the server as the row asked": resume skips them.
 DONE_STATUSES: frozenset[Status] = frozenset({"created", "existing", "updated"})
 
-# Why a run ended before every row was sent.
-StopReason = Literal["interrupted", "fatal", "max_failures"]
+# Why a run ended before every row was sent. `unreachable`: many requests in a row got
+# no answer at all (the server is gone), so the rest would fail the same way.
+StopReason = Literal["interrupted", "fatal", "max_failures", "unreachable"]
 
 
 @dataclass(slots=True)
@@ -131,5 +132,9 @@ class Progress:
     done: int
     total: int
     failed: int
-    # The row that just finished; None for the first call, before any row is sent.
+    # The row that just finished; None for the first call, before any row is sent, and
+    # for a pause.
     outcome: RowOutcome | None = None
+    # Seconds every request now waits because the server asked (Retry-After); 0 unless
+    # this call announces such a pause.
+    waiting_s: float = 0.0

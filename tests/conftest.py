@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: real sandbox servers on loopback ports."""
+"""Fixtures shared by every test: real sandbox servers, and a hostile one, on loopback ports."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pipeline.sandbox import SandboxConfig, SandboxHandle, running_sandbox
+from tests.hostile import Hostile, hostile_server
 
 SandboxFactory = Callable[..., Awaitable[SandboxHandle]]
 
@@ -38,3 +39,10 @@ async def api(sandbox: SandboxHandle) -> AsyncIterator[Any]:
 
     async with api_for(sandbox) as client:
         yield client
+
+
+@pytest.fixture
+async def hostile() -> AsyncIterator[Hostile]:
+    """A hostile server (tests/hostile.py), honest until the test sets its `mode`."""
+    async with hostile_server() as server:
+        yield server

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 Mode = Literal["auto", "rich", "plain"]
 PLAIN_INTERVAL_S = 5.0
+# Shorter pauses pass unnoticed between two progress lines; longer ones are announced.
+LONG_PAUSE_S = 5.0
 
 
 class RunProgress:
@@ -43,6 +45,7 @@ class RunProgress:
         self._interval = interval
         self._started = clock()
         self._last_line = self._started
+        self._said_wait_until = float("-inf")
         self._bar: Bar | None = None
         self._task: TaskID | None = None
 
@@ -59,7 +62,9 @@ class RunProgress:
             self._bar.stop()
 
     def __call__(self, progress: Progress) -> None:
-        if progress.outcome is None:
+        if progress.waiting_s:
+            self._waiting(progress.waiting_s)
+        elif progress.outcome is None:
             self._start(progress.total)
         elif self._bar is not None and self._task is not None:
             self._bar.update(self._task, completed=progress.done, failed=progress.failed)
@@ -79,6 +84,20 @@ class RunProgress:
         self._bar = progress_bar(self._stream)
         self._bar.start()
         self._task = self._bar.add_task("rows", total=total, failed=0)
+
+    def _waiting(self, seconds: float) -> None:
+        """A pause long enough to look like a hang is said at once, bar or not; once per
+        pause, though every worker throttled in the meantime lengthens it a little."""
+        now = self._clock()
+        if seconds < LONG_PAUSE_S or now < self._said_wait_until:
+            return
+        self._said_wait_until = now + seconds
+        line = f"label-import: waiting {seconds:.0f}s: the server asked to slow down (Retry-After)"
+        if self._bar is not None:
+            self._bar.console.print(line, markup=False, highlight=False)
+        else:
+            self._stream.write(line + "\n")
+            self._stream.flush()
 
     def _line(self, progress: Progress, now: float) -> str:
         elapsed = max(now - self._started, 1e-9)

@@ -47,7 +47,17 @@ Rate = Annotated[
     ),
 ]
 MaxRetries = Annotated[
-    int, typer.Option(min=0, help="Retries per request on 429, 5xx and network faults.")
+    int, typer.Option(min=0, help="Retries per request on 5xx and network faults.")
+]
+MaxWait = Annotated[
+    float,
+    typer.Option(
+        min=0.0,
+        metavar="SECONDS",
+        help="Seconds a request may wait while the server throttles it (429, Retry-After) "
+        "before its row fails; 429s do not count as retries. Default 600: longer than a "
+        "usual rate-limit window, short enough that a scheduled run never hangs for ever.",
+    ),
 ]
 Timeout = Annotated[float, typer.Option(min=0.1, help="Seconds per attempt (connect and total).")]
 OnExisting = Annotated[
@@ -85,9 +95,9 @@ UseSandbox = Annotated[
 EPILOG = (
     "Exit codes: 0 every row created, existing or updated; 1 some rows invalid or failed; "
     "2 input or usage error; 3 fatal API error (bad keys, no permission), error budget "
-    "spent, interrupted, an output that cannot be written, or an unexpected error.  "
-    "Credentials come from FI_API_KEY and FI_SECRET_KEY (environment or .env), never "
-    "from the command line."
+    "spent, server unreachable, interrupted, an output that cannot be written, or an "
+    "unexpected error.  Credentials come from FI_API_KEY and FI_SECRET_KEY (environment "
+    "or .env), never from the command line."
 )
 PREFIX = "label-import"
 # The options that shape only what the terminal shows; every other option of `run` has
@@ -105,6 +115,7 @@ def run(
     concurrency: Concurrency = 8,
     rate: Rate = 10.0,
     max_retries: MaxRetries = 6,
+    max_wait: MaxWait = 600.0,
     timeout: Timeout = 30.0,
     on_existing: OnExisting = OnExistingChoice.skip,
     resume: Resume = False,

@@ -4,12 +4,15 @@ This is the one place that decides what is retried (`Answer.retryable`) and whet
 server may have acted on a request (`Answer.may_have_acted`); the client only does HTTP,
 and the retry loop (retry.py) only decides how many times and how long. The split between
 `transient` and `ambiguous` matters for exactly-once: an ambiguous failure happened after
-the request may have reached the server, so the label may exist.
+the request may have reached the server, so the label may exist. A 2xx is `ok` only
+when it carries what was asked for (a label with its id, or a page): any other 2xx is
+ambiguous too, so no row is ever `created` without the server's id.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -17,6 +20,9 @@ from typing import Any, Literal
 import aiohttp
 
 Kind = Literal["ok", "exists", "permanent", "transient", "ambiguous", "fatal"]
+# What a successful answer must carry: a create or update answers the label, a list
+# request a page of them.
+Expects = Literal["label", "page"]
 
 _RETRIED: frozenset[Kind] = frozenset({"transient", "ambiguous"})
 _FATAL = frozenset({401, 402, 403})
@@ -38,11 +44,8 @@ class Answer:
 
     @property
     def label(self) -> dict[str, Any] | None:
-        """The label a create/update answer carries (inside the `result` envelope)."""
-        if isinstance(self.body, dict) and isinstance(self.body.get("result"), dict):
-            result: dict[str, Any] = self.body["result"]
-            return result
-        return None
+        """The label a create/update answer carries, with its id (see `label_in`)."""
+        return label_in(self.body)
 
     @property
     def retryable(self) -> bool:
@@ -68,12 +71,37 @@ class Answer:
         return self.status == 429
 
 
+def label_id(label: Any) -> str | None:
+    """The server's id of `label`, or None when it has none a row could be reported with."""
+    if not isinstance(label, Mapping):
+        return None
+    value = label.get("id")
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def label_in(body: Any) -> dict[str, Any] | None:
+    """The label an answer carries: in the `{status, result}` envelope (create) or bare
+    (the live server's GET one and PATCH), and only if it has an id and the envelope does
+    not say it failed."""
+    # `status: false` is the envelope saying it failed, whatever else it holds.
+    if not isinstance(body, dict) or body.get("status") is False:
+        return None
+    label = body.get("result") if "result" in body else body
+    if isinstance(label, dict) and label_id(label) is not None:
+        return label
+    return None
+
+
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP date."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    # isdigit alone admits "²", which float() refuses.
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -83,18 +111,32 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - current)
 
 
+def _envelope_words(body: Any) -> str:
+    """The server's own words when the body is the error envelope."""
+    if not isinstance(body, dict):
+        return ""
+    for key in ("message", "detail", "error"):
+        value = body.get(key)
+        if isinstance(value, str) and value:
+            details = body.get("details")
+            if isinstance(details, dict) and details:
+                fields = "; ".join(f"{k}: {_flat(v)}" for k, v in details.items())
+                return f"{value} ({fields})"[:_MESSAGE_LIMIT]
+            return value[:_MESSAGE_LIMIT]
+    return ""
+
+
+def _flat(value: Any) -> str:
+    return " ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 def _message_of(status: int, body: Any, text: str) -> str:
-    """The server's own words when the body is the error envelope, else a short excerpt."""
-    if isinstance(body, dict):
-        for key in ("message", "detail", "error"):
-            value = body.get(key)
-            if isinstance(value, str) and value:
-                details = body.get("details")
-                if isinstance(details, dict) and details:
-                    fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in details.items())
-                    return f"{value} ({fields})"[:_MESSAGE_LIMIT]
-                return value[:_MESSAGE_LIMIT]
-    snippet = " ".join(text.split())[:80]
+    """The envelope's words, else a short excerpt of the body after the status."""
+    words = _envelope_words(body)
+    if words:
+        return words
+    # Only the head is looked at: a huge body is not split whole for an 80-character excerpt.
+    snippet = " ".join(text[:_MESSAGE_LIMIT].split())[:80]
     if snippet.startswith("<"):
         return f"HTTP {status} (non-JSON answer from a proxy)"
     return f"HTTP {status}" + (f": {snippet}" if snippet else "")
@@ -105,15 +147,32 @@ def _lost(method: str, status: int | None, message: str) -> Answer:
     return Answer("transient" if method in _IDEMPOTENT else "ambiguous", status, message)
 
 
+def _carries(body: Any, expects: Expects) -> bool:
+    if expects == "label":
+        return label_in(body) is not None
+    return isinstance(body, dict) and isinstance(body.get("results"), list)
+
+
 def classify(
-    status: int, body: Any, text: str, retry_after: str | None, method: str = "POST"
+    status: int,
+    body: Any,
+    text: str,
+    retry_after: str | None,
+    method: str = "POST",
+    expects: Expects = "label",
 ) -> Answer:
-    """Map one HTTP answer to the kind of thing the sender must do about it."""
+    """Map one HTTP answer to the kind of thing the sender must do about it.
+
+    A 2xx is `ok` only when it carries what the request `expects`: a label with an id, or
+    a page. Any other 2xx (`{"status": false, ...}`, `{}`, a list, HTML) may still have
+    been served, so it is treated like a lost answer: retried, and a create that may
+    have landed is looked up. A row is never `created` without the server's id.
+    """
     if 200 <= status < 300:
-        if not isinstance(body, dict):
-            # Something answered 2xx without the API's JSON: the request may have been
-            # served, but we cannot tell by what, so treat it like a lost answer.
-            return _lost(method, status, f"HTTP {status} without a JSON body")
+        if not _carries(body, expects):
+            words = _envelope_words(body)
+            missing = f"HTTP {status} without a {expects}"
+            return _lost(method, status, f"{missing}: {words}" if words else missing)
         return Answer("ok", status, "", body)
     message = _message_of(status, body, text)
     if status == 400 and _EXISTS_MARKER in message.casefold():
@@ -129,23 +188,52 @@ def classify(
     return Answer("permanent", status, message, body)
 
 
-def transport_failure(exc: BaseException, method: str) -> Answer:
-    """Classify a failure to get any answer by whether the request can have reached the server."""
+def unreadable(status: int, retry_after: str | None, method: str, why: str) -> Answer:
+    """An answer whose body the client would not or could not read (`why` says which).
+
+    A 2xx of it may have been served, so it counts as lost; any other status means what
+    it always means, described by `why`.
+    """
+    if 200 <= status < 300:
+        return _lost(method, status, f"HTTP {status}, {why}")
+    return classify(status, None, why, retry_after, method)
+
+
+def transport_failure(
+    exc: BaseException, method: str, redact: Callable[[str], str] = str
+) -> Answer:
+    """Classify a failure to get any answer by whether the request can have reached the server.
+
+    The exception's text can quote what the server sent (a malformed status line, a
+    header), so it goes through `redact` before it becomes the message.
+    """
     name = type(exc).__name__
-    detail = str(exc).strip()
+    detail = redact(str(exc).strip())
     message = f"{name}: {detail}"[:_MESSAGE_LIMIT] if detail else name
     if isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)):
         return Answer("transient", None, message)
     return _lost(method, None, message)
 
 
-def page_labels(answer: Answer) -> tuple[list[dict[str, Any]], bool]:
-    """The labels on a list page and whether another page follows."""
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One list page: its labels, whether the server says another follows, and the total
+    it claims (None when it gives none)."""
+
+    labels: list[dict[str, Any]]
+    more: bool
+    count: int | None
+
+
+def page_labels(answer: Answer) -> Page:
+    """The labels on a list page, whether another page follows and the claimed total."""
     body = answer.body
     if not isinstance(body, dict):
-        return [], False
+        return Page([], False, None)
     results = body.get("results")
     labels = (
         [item for item in results if isinstance(item, dict)] if isinstance(results, list) else []
     )
-    return labels, bool(body.get("next"))
+    count = body.get("count")
+    claimed = count if isinstance(count, int) and not isinstance(count, bool) else None
+    return Page(labels, bool(body.get("next")), claimed)

@@ -3,7 +3,8 @@
 Each call reads the whole answer and hands its status, body and `Retry-After` header to
 `answers.classify` (or a transport failure to `answers.transport_failure`), so no aiohttp
 exception and no HTTP status code leaks past this module, and what an answer means is
-decided in answers.py alone.
+decided in answers.py alone. Every body and transport error is redacted of the keys
+(redact.py) before it is parsed, and a body over `MAX_ANSWER_BYTES` is refused unread.
 """
 
 from __future__ import annotations
@@ -15,10 +16,17 @@ from typing import Any
 
 import aiohttp
 
-from pipeline.send.answers import Answer, classify, transport_failure
+from pipeline.send.answers import Answer, Expects, classify, transport_failure, unreadable
+from pipeline.send.redact import Redactor
 
 LABELS_PATH = "/model-hub/annotations-labels/"
 LIST_PAGE_LIMIT = 500
+# Answers are read into memory whole, so the size is checked first. The largest honest
+# answer is a list page of 500 labels: real labels are a few KiB, and 32 MiB still holds
+# 500 of 64 KiB each (a categorical label with hundreds of long options), while even
+# `concurrency` answers at the cap at once stay within a small machine's memory.
+MAX_ANSWER_MIB = 32
+MAX_ANSWER_BYTES = MAX_ANSWER_MIB * 1024 * 1024
 
 
 class LabelsClient:
@@ -40,6 +48,7 @@ class LabelsClient:
             "Content-Type": "application/json",
             "Accept": "application/json",
         }
+        self._redact = Redactor((api_key, secret_key))
         self._concurrency = concurrency
         # Every field is set: a ClientTimeout built by hand starts from all-None. No
         # sock_read: `total` already bounds the read, and a read timer is re-armed on
@@ -84,7 +93,13 @@ class LabelsClient:
             self._session = None
 
     async def _request(
-        self, method: str, path: str, *, body: Any = None, params: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        expects: Expects,
+        *,
+        body: Any = None,
+        params: dict[str, str] | None = None,
     ) -> Answer:
         session = self._session
         if session is None:
@@ -94,28 +109,41 @@ class LabelsClient:
             async with session.request(
                 method, self.base_url + path, data=data, params=params, allow_redirects=False
             ) as resp:
-                raw = await resp.read()
                 status = resp.status
                 retry_after = resp.headers.get("Retry-After")
+                raw = await _read_capped(resp)
         except (aiohttp.ClientError, TimeoutError) as exc:
-            return transport_failure(exc, method)
+            return transport_failure(exc, method, self._redact.text)
+        if raw is None:
+            why = f"answer over {MAX_ANSWER_MIB} MiB, refused unread"
+            return unreadable(status, retry_after, method, why)
+        return self._classify(status, self._redact.bytes(raw), retry_after, method, expects)
+
+    def _classify(
+        self, status: int, raw: bytes, retry_after: str | None, method: str, expects: Expects
+    ) -> Answer:
+        """Parse a body already redacted as bytes and hand it to `classify`."""
         try:
             parsed: Any = json.loads(raw) if raw else None
+            if b"\\" in raw:
+                parsed = self._redact.parsed(parsed)
         except ValueError:
             parsed = None
+        except RecursionError:
+            return unreadable(status, retry_after, method, "JSON nested too deep to read")
         # The text is needed only to describe an answer that is not the JSON envelope.
         text = "" if isinstance(parsed, dict) else raw.decode("utf-8", errors="replace")
-        return classify(status, parsed, text, retry_after, method)
+        return classify(status, parsed, text, retry_after, method, expects)
 
     # The calls below are plain functions handing back the request's coroutine: awaiting
     # it directly saves one coroutine per request on the hot path.
 
     def create(self, payload: dict[str, Any] | bytes) -> Coroutine[Any, Any, Answer]:
         """POST a label; `payload` may already be JSON bytes (the plan's Job.body)."""
-        return self._request("POST", LABELS_PATH, body=payload)
+        return self._request("POST", LABELS_PATH, "label", body=payload)
 
     def update(self, label_id: str, changes: dict[str, Any]) -> Coroutine[Any, Any, Answer]:
-        return self._request("PATCH", f"{LABELS_PATH}{label_id}/", body=changes)
+        return self._request("PATCH", f"{LABELS_PATH}{label_id}/", "label", body=changes)
 
     def list_page(
         self,
@@ -134,4 +162,32 @@ class LabelsClient:
             params["type"] = label_type
         if project is not None:
             params["project_id"] = project
-        return self._request("GET", LABELS_PATH, params=params)
+        return self._request("GET", LABELS_PATH, "page", params=params)
+
+
+async def _read_capped(resp: aiohttp.ClientResponse) -> bytes | None:
+    """The whole body, or None when it is over `MAX_ANSWER_BYTES`: a declared length over
+    the cap is refused before a byte is read, a streamed or compressed body (whose
+    declared length says nothing of its unpacked size) as soon as it passes it."""
+    length = resp.content_length
+    if length is not None and length > MAX_ANSWER_BYTES:
+        body = None
+    elif length is not None and "Content-Encoding" not in resp.headers:
+        body = await resp.read()
+    else:
+        body = await _read_stream(resp.content)
+    if body is None:
+        # The rest is never read: closing drops the connection instead of draining it.
+        resp.close()
+    return body
+
+
+async def _read_stream(content: aiohttp.StreamReader) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in content.iter_any():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

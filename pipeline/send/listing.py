@@ -2,7 +2,9 @@
 
 A listing that meets a fatal answer stops the run (every row would meet it too). A listing
 for the plan stops the run on any failure: without every existing label, the plan could
-create a label twice.
+create a label twice. A server that keeps announcing a next page is not followed for
+ever: the listing ends, as a fatal stop, once a page brings nothing new, once the pages
+pass the total the server itself claims, or at `MAX_LISTED` labels.
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ from typing import Any
 
 from pipeline.labels import LabelSpec
 from pipeline.plan import label_key
-from pipeline.send.answers import Answer, page_labels
+from pipeline.send.answers import Answer, Page, label_id, page_labels
 from pipeline.send.client import LabelsClient
 from pipeline.send.retry import Sending, send_with_retries
 
 ListPage = Callable[[int], Awaitable[Answer]]
 # Given one page's labels; True once it has found what it looks for.
 TakePage = Callable[[list[dict[str, Any]]], bool]
+# Labels one listing reads at most: far more than an organisation holds, so only a server
+# that never stops paginating gets there; it bounds what a listing holds in memory
+# (a label is a dict of one or two KiB: a few hundred MiB at worst).
+MAX_LISTED = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +61,9 @@ async def find_label(client: LabelsClient, label: LabelSpec, sending: Sending) -
     found: list[dict[str, Any]] = []
 
     def take(page: list[dict[str, Any]]) -> bool:
-        found.extend(c for c in page if label_key(c) == key and not c.get("archived"))
+        found.extend(
+            c for c in page if label_key(c) == key and not c.get("archived") and label_id(c)
+        )
         return bool(found)
 
     by_name = partial(
@@ -75,14 +83,35 @@ async def _read_pages(list_page: ListPage, take: TakePage, sending: Sending) -> 
     """Hand each page to `take` until it is satisfied or no page follows.
 
     Returns the last answer: `ok` when the reading finished, another kind when a page
-    could not be read, None when the run stopped first.
+    could not be read or the pages would not end, None when the run stopped first.
     """
+    seen: set[str] = set()
     page = 1
     while True:
         answer = (await send_with_retries(partial(list_page, page), sending)).answer
         if answer is None or answer.kind != "ok":
             return answer
-        labels, more = page_labels(answer)
-        if take(labels) or not more or not labels:
+        listed = page_labels(answer)
+        if take(listed.labels) or not listed.more or not listed.labels:
             return answer
+        endless = _endless(listed, page, seen)
+        if endless:
+            message = f"the server kept announcing more pages, {endless}; the listing stopped"
+            return Answer("fatal", answer.status, message)
         page += 1
+
+
+def _endless(listed: Page, page: int, seen: set[str]) -> str:
+    """Why the listing must stop although the server says another page follows, or "".
+
+    Adds the page's new ids to `seen`, the ids of every page before it.
+    """
+    new = {found for found in map(label_id, listed.labels) if found is not None} - seen
+    if not new:
+        return f"but page {page} brought no label not seen before"
+    seen |= new
+    if listed.count is not None and page * len(listed.labels) >= listed.count:
+        return f"but {page} pages already hold the {listed.count} labels it says it has"
+    if len(seen) >= MAX_LISTED:
+        return f"past {MAX_LISTED} labels"
+    return ""

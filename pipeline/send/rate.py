@@ -51,6 +51,8 @@ class RateGate:
         self._clock = clock
         self._wait = wait
         self._stopping = stopping
+        # Told of every pause as it starts, so a long one can be shown while it lasts.
+        self.on_pause: Callable[[float], None] | None = None
         self._next = 0.0
         self._paused_until = 0.0
         self._last_cut = float("-inf")
@@ -103,6 +105,8 @@ class RateGate:
         if until > self._paused_until:
             self._paused_until = until
             self._next = max(self._next, until)
+            if self.on_pause is not None:
+                self.on_pause(seconds)
 
     def throttle(self) -> None:
         """A 429 arrived: slow down, at most once per quiet period.

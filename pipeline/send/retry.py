@@ -1,8 +1,10 @@
 """Retrying one request: how many times, how long each wait, and how the attempts ended.
 
 What is retried is the answer's to say (`Answer.retryable`, answers.py); this module
-decides how many times (the policy's `max_retries`) and how long to wait between
-attempts (full-jitter backoff, or the server's `Retry-After` as a pool-wide pause).
+decides how many times and how long to wait between attempts (full-jitter backoff, or the
+server's `Retry-After` as a pool-wide pause). Two budgets end a request's retries: 5xx
+and network faults spend `max_retries`; a 429 is the server asking for time, not a
+failure, so being throttled spends only `max_wait` seconds, however many 429s that takes.
 
 Tests shorten every wait with `shortened_waits` (as stamina's testing mode does) instead of
 passing a policy through the public API: the retry logic under test stays the real one,
@@ -19,10 +21,17 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from pipeline.send.breaker import Breaker
+
 if TYPE_CHECKING:
     from pipeline.send.answers import Answer
     from pipeline.send.rate import RateGate
     from pipeline.send.stop import Stop
+
+
+# Ten minutes: longer than the usual rate-limit window (a minute; an hourly quota is
+# rarer), short enough that a scheduled run does not hang on a server that throttles for ever.
+MAX_WAIT_S = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +39,7 @@ class RetryPolicy:
     """How many retries a request gets and how long each waits."""
 
     max_retries: int = 6
+    max_wait: float = MAX_WAIT_S
     base: float = 0.5
     cap: float = 30.0
     retry_after_cap: float = 120.0
@@ -42,9 +52,9 @@ class RetryPolicy:
 _WAITS: ContextVar[RetryPolicy | None] = ContextVar("label_import_waits", default=None)
 
 
-def policy_for(max_retries: int) -> RetryPolicy:
-    """The policy a run uses: `max_retries`, with the waits of `shortened_waits` if active."""
-    return replace(_WAITS.get() or RetryPolicy(), max_retries=max_retries)
+def policy_for(max_retries: int, max_wait: float = MAX_WAIT_S) -> RetryPolicy:
+    """The policy a run uses: its budgets, with the waits of `shortened_waits` if active."""
+    return replace(_WAITS.get() or RetryPolicy(), max_retries=max_retries, max_wait=max_wait)
 
 
 @contextmanager
@@ -85,6 +95,8 @@ class Sending:
     policy: RetryPolicy
     stats: SendStats = field(default_factory=SendStats)
     rng: random.Random = field(default_factory=random.Random)
+    breaker: Breaker = field(default_factory=Breaker)
+    clock: Callable[[], float] = time.monotonic
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,32 +107,66 @@ class Attempted:
     attempts: int
     # Whether any attempt may have been carried out, so the label may exist.
     may_have_acted: bool
+    # Which budget ran out when the last answer is still retryable, in words.
+    spent: str = ""
 
 
 async def send_with_retries(send: Callable[[], Awaitable[Answer]], sending: Sending) -> Attempted:
     """Send through the gate, retrying what the answer says is retryable, per the policy."""
     gate, stop, stats = sending.gate, sending.stop, sending.stats
-    attempts = 0
+    budget = _Budget(sending)
     acted = False
     while True:
         await gate.acquire()
         if stop.requested:
-            return Attempted(None, attempts, acted)
-        attempts += 1
+            return Attempted(None, budget.attempts, acted)
+        budget.attempts += 1
         stats.requests += 1
         if stats.first_sent is None:
             stats.first_sent = time.monotonic()
         answer = await send()
         stats.last_answer = time.monotonic()
+        if sending.breaker.opens(answer):
+            stop.request("unreachable", sending.breaker.message(answer))
         if not answer.retryable:
-            return Attempted(answer, attempts, acted)
+            return Attempted(answer, budget.attempts, acted)
         acted = acted or answer.may_have_acted
         if answer.throttled:
             gate.throttle()
-        if attempts > sending.policy.max_retries:
-            return Attempted(answer, attempts, acted)
+        spent = budget.spend(answer)
+        if spent:
+            return Attempted(answer, budget.attempts, acted, spent)
         stats.retries += 1
-        await _before_retry(answer, attempts, sending)
+        await _before_retry(answer, budget.attempts, sending)
+
+
+class _Budget:
+    """What one request's retries have spent: faults against `max_retries`, time
+    throttled against `max_wait`."""
+
+    def __init__(self, sending: Sending) -> None:
+        self.attempts = 0
+        self._policy = sending.policy
+        self._clock = sending.clock
+        self._faults = 0
+        self._throttled_since: float | None = None
+
+    def spend(self, answer: Answer) -> str:
+        """Charge a retryable answer; what ran out, in words, or "" to retry."""
+        policy = self._policy
+        if not answer.throttled:
+            self._faults += 1
+            return f"after {self.attempts} attempts" if self._faults > policy.max_retries else ""
+        now = self._clock()
+        since = now if self._throttled_since is None else self._throttled_since
+        self._throttled_since = since
+        pause = min(answer.retry_after or 0.0, policy.retry_after_cap)
+        if now - since + pause <= policy.max_wait:
+            return ""
+        return (
+            f"after {self.attempts} attempts, throttled (429) for {now - since:.0f}s: "
+            f"the --max-wait budget of {policy.max_wait:g}s ran out"
+        )
 
 
 async def _before_retry(answer: Answer, attempts: int, sending: Sending) -> None:

@@ -12,9 +12,10 @@ from typing import Any, Literal
 
 from pipeline.plan import Job, OnExisting, changes_for
 from pipeline.rows import RowOutcome
+from pipeline.send.answers import label_id
 from pipeline.send.client import LabelsClient
 from pipeline.send.listing import Lookup, find_label
-from pipeline.send.retry import Sending, send_with_retries
+from pipeline.send.retry import Attempted, Sending, send_with_retries
 
 # Called as each row is settled: the journal and the progress display.
 Finished = Callable[[Job, RowOutcome], None]
@@ -71,8 +72,7 @@ class RowSender:
             return
         outcome.http_status = answer.status
         if answer.kind == "ok":
-            label = answer.label or {}
-            _settle(outcome, "created", label.get("id"))
+            _settle(outcome, "created", label_id(answer.label))
         elif answer.kind == "exists":
             await self._reconcile(job, outcome, acted=done.may_have_acted)
         elif answer.kind == "fatal":
@@ -82,9 +82,9 @@ class RowSender:
             _settle(outcome, "failed", error=answer.message)
         elif done.may_have_acted:
             # Out of retries after at least one attempt that may have landed: ask.
-            await self._reconcile(job, outcome, acted=True, gave_up=answer.message)
+            await self._reconcile(job, outcome, acted=True, gave_up=_gave_up(done, answer.message))
         else:
-            _settle(outcome, "failed", error=_gave_up(done.attempts, answer.message))
+            _settle(outcome, "failed", error=_gave_up(done, answer.message))
 
     async def _reconcile(
         self, job: Job, outcome: RowOutcome, *, acted: bool, gave_up: str = ""
@@ -99,37 +99,38 @@ class RowSender:
         if found is None:
             _not_found(outcome, lookup, gave_up)
             return
-        label_id = found.get("id")
+        found_id = label_id(found)
         if acted:
-            _settle(outcome, "created", label_id)
+            _settle(outcome, "created", found_id)
         elif self._on_existing == "skip":
-            _settle(outcome, "existing", label_id)
+            _settle(outcome, "existing", found_id)
         elif self._on_existing == "fail":
-            _settle(outcome, "failed", label_id, "a label with this name and type already exists")
+            _settle(outcome, "failed", found_id, "a label with this name and type already exists")
         else:
             await self._update(job, outcome, found)
 
     async def _update(self, job: Job, outcome: RowOutcome, existing: Mapping[str, Any]) -> None:
-        label_id = str(existing.get("id", ""))
+        target = label_id(existing)
         changes = changes_for(job.payload, existing)
         if not changes:
-            _settle(outcome, "existing", label_id)
+            _settle(outcome, "existing", target)
             return
-        done = await send_with_retries(
-            lambda: self._client.update(label_id, changes), self._sending
-        )
+        if target is None:
+            _settle(outcome, "failed", error="the server lists this label without an id")
+            return
+        done = await send_with_retries(lambda: self._client.update(target, changes), self._sending)
         outcome.attempts += done.attempts
         answer = done.answer
         if answer is None:
             return
         outcome.http_status = answer.status
         if answer.kind == "ok":
-            _settle(outcome, "updated", label_id)
+            _settle(outcome, "updated", target)
             return
         if answer.kind == "fatal":
             self._sending.stop.fatal(answer.message, answer)
-        message = _gave_up(done.attempts, answer.message) if answer.retryable else answer.message
-        _settle(outcome, "failed", label_id, f"update failed: {message}")
+        message = _gave_up(done, answer.message) if answer.retryable else answer.message
+        _settle(outcome, "failed", target, f"update failed: {message}")
 
 
 def _not_found(outcome: RowOutcome, lookup: Lookup, gave_up: str) -> None:
@@ -137,7 +138,7 @@ def _not_found(outcome: RowOutcome, lookup: Lookup, gave_up: str) -> None:
     if lookup.stopped:
         outcome.error = "stopped while checking whether the label exists (use --resume)"
     elif gave_up:
-        _settle(outcome, "failed", error=_gave_up(outcome.attempts, gave_up))
+        _settle(outcome, "failed", error=gave_up)
     elif lookup.problem:
         _settle(outcome, "failed", error=f"already exists, but the lookup failed: {lookup.problem}")
     else:
@@ -155,5 +156,5 @@ def _settle(
     outcome.error = error
 
 
-def _gave_up(attempts: int, message: str) -> str:
-    return f"gave up after {attempts} attempts: {message}"
+def _gave_up(done: Attempted, message: str) -> str:
+    return f"gave up {done.spent}: {message}"

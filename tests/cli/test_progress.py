@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from pipeline.cli.progress import RunProgress
+from pipeline.cli.progress import Mode, RunProgress
 from pipeline.cli.terminal import print_summary
 from pipeline.report.summary import ImportSummary
 from pipeline.rows import Progress, RowOutcome
@@ -53,6 +53,20 @@ def test_the_rich_bar_draws_on_its_stream_once_sending_starts() -> None:
         progress(Progress(1, 2, 0, DONE))
         progress(Progress(2, 2, 1, FAILED))
     assert stream.getvalue() != ""
+
+
+def test_a_long_pause_the_server_asked_for_is_said_at_once_a_short_one_is_not() -> None:
+    modes: tuple[Mode, ...] = ("plain", "rich")
+    for mode in modes:
+        stream = io.StringIO()
+        with RunProgress(mode=mode, stream=stream, clock=Clock(), interval=60.0) as progress:
+            progress(Progress(0, 2, 0))
+            progress(Progress(0, 2, 0, waiting_s=2.0))
+            progress(Progress(0, 2, 0, waiting_s=120.0))
+            progress(Progress(0, 2, 0, waiting_s=119.0))  # another worker, the same pause
+        shown = stream.getvalue()
+        assert shown.count("waiting") == 1, mode
+        assert "label-import: waiting 120s: the server asked to slow down (Retry-After)" in shown
 
 
 def test_the_summary_table_shows_counts_effort_files_and_errors() -> None:

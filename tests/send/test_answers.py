@@ -7,7 +7,7 @@ import aiohttp
 import pytest
 from aiohttp.client_reqrep import ConnectionKey
 
-from pipeline.send.answers import Answer, Kind, classify, page_labels, transport_failure
+from pipeline.send.answers import Answer, Kind, Page, classify, page_labels, transport_failure
 
 ERROR = {"message": "no"}
 OK = {"status": True, "result": {"id": "abc", "name": "Quality"}}
@@ -93,13 +93,16 @@ def test_the_servers_field_details_are_kept_in_the_message() -> None:
     assert classify(502, None, "Bad gateway", None).message == "HTTP 502: Bad gateway"
 
 
-def test_a_created_label_is_read_from_the_result_envelope() -> None:
+def test_a_label_is_read_from_the_result_envelope_or_bare() -> None:
     assert classify(200, OK, "", None).label == OK["result"]
-    assert Answer("ok", 200, "", {"id": "abc"}).label is None
+    # The live server answers GET one and PATCH with the bare label; the sandbox wraps it.
+    assert classify(200, {"id": "abc"}, "", None, "PATCH").label == {"id": "abc"}
+    assert classify(200, {"status": True, "result": {"id": "abc"}}, "", None, "PATCH").kind == "ok"
 
 
-def test_a_list_page_gives_its_labels_and_whether_more_follow() -> None:
-    page = Answer("ok", 200, "", {"results": [{"id": "a"}, "junk"], "next": "?page=2"})
-    assert page_labels(page) == ([{"id": "a"}], True)
-    assert page_labels(Answer("ok", 200, "", {"results": None, "next": None})) == ([], False)
-    assert page_labels(Answer("ok", 200, "", None)) == ([], False)
+def test_a_list_page_gives_its_labels_whether_more_follow_and_the_claimed_count() -> None:
+    body = {"results": [{"id": "a"}, "junk"], "next": "?page=2", "count": 7}
+    assert page_labels(Answer("ok", 200, "", body)) == Page([{"id": "a"}], True, 7)
+    none = Answer("ok", 200, "", {"results": None, "next": None, "count": True})
+    assert page_labels(none) == Page([], False, None)
+    assert page_labels(Answer("ok", 200, "", None)) == Page([], False, None)

@@ -11,6 +11,7 @@ import anyio.lowlevel
 import pytest
 
 from pipeline.send.answers import Answer
+from pipeline.send.breaker import Breaker
 from pipeline.send.rate import DECREASE, RateGate
 from pipeline.send.retry import Attempted, RetryPolicy, Sending, SendStats, send_with_retries
 from pipeline.send.stop import Stop
@@ -143,3 +144,43 @@ async def test_whether_any_attempt_may_have_acted_is_carried_to_the_end(
     run = sending(RetryPolicy(max_retries=2, base=0.0, cap=0.0))
     done = await send_with_retries(Script(*answers), run)
     assert (done.answer, done.may_have_acted) == (answers[-1], acted)
+
+
+async def test_429s_do_not_spend_the_retries() -> None:
+    run = sending(RetryPolicy(max_retries=0, base=0.0, cap=0.0, retry_after_cap=0.0))
+    done = await send_with_retries(Script(*[THROTTLED] * 10, OK), run)
+    assert (done.answer, done.attempts) == (OK, 11)
+
+
+async def test_being_throttled_spends_the_wait_budget_before_a_pause_would_pass_it() -> None:
+    time = FakeTime()
+    gate = RateGate(0, clock=time.clock, wait=time.wait)
+    throttled = Answer("transient", 429, "slow down", retry_after=30.0)
+    policy = RetryPolicy(max_retries=0, max_wait=100.0, base=0.0, cap=0.0)
+    run = Sending(gate, Stop(), policy, SendStats(), random.Random(0), clock=time.clock)
+    done = await send_with_retries(Script(throttled), run)
+    assert (done.answer, done.attempts, time.now) == (throttled, 4, 90.0)
+    assert done.spent == (
+        "after 4 attempts, throttled (429) for 90s: the --max-wait budget of 100s ran out"
+    )
+
+
+async def test_a_streak_of_requests_without_any_answer_stops_the_run() -> None:
+    run = sending(RetryPolicy(max_retries=100, base=0.0, cap=0.0))
+    script = Script(REFUSED)
+    done = await send_with_retries(script, run)
+    assert (done.answer, script.sent) == (None, run.breaker.limit)
+    assert run.stop.reason == "unreachable"
+    assert run.stop.message.startswith("no answer from the server to 40 requests in a row")
+
+
+async def test_any_answer_breaks_the_streak() -> None:
+    run = sending(RetryPolicy(max_retries=100, base=0.0, cap=0.0))
+    short = [REFUSED] * (run.breaker.limit - 1)
+    answers = [*short, BUSY, *short, OK]
+    done = await send_with_retries(Script(*answers), run)
+    assert (done.answer, run.stop.reason) == (OK, None)
+
+
+def test_the_streak_grows_with_the_concurrency() -> None:
+    assert (Breaker(1).limit, Breaker(8).limit, Breaker(32).limit) == (20, 40, 160)

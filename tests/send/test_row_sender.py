@@ -179,15 +179,19 @@ async def test_out_of_retries_after_lost_answers_and_no_lookup_the_row_fails(
     assert outcome.error.startswith("gave up after 2 attempts: ServerDisconnectedError")
 
 
-async def test_throttled_to_the_end_fails_without_a_lookup(sandbox: SandboxHandle) -> None:
-    policy = RetryPolicy(max_retries=2, base=0.0, cap=0.0, retry_after_cap=0.0)
+async def test_throttled_past_the_wait_budget_fails_without_a_lookup(
+    sandbox: SandboxHandle,
+) -> None:
+    policy = RetryPolicy(max_retries=2, max_wait=0.05, base=0.0, cap=0.0, retry_after_cap=0.001)
     async with proxy(sandbox.url, throttle_rate=1.0) as gateway:
         settled = await settle(sandbox, [star("Quality")], url=gateway.url, policy=policy)
 
     (outcome,) = settled.outcomes
     assert (outcome.status, outcome.http_status) == ("failed", 429)
-    assert outcome.error == "gave up after 3 attempts: Request was throttled."
-    assert len(gateway.arrivals) == 3  # three POSTs and no GET: a 429 proves nothing was made
+    # 429s are not retries: far more attempts than max_retries, until the time ran out.
+    assert outcome.attempts > 3
+    assert "the --max-wait budget of 0.05s ran out: Request was throttled." in outcome.error
+    assert len(gateway.arrivals) == outcome.attempts  # no GET: a 429 proves nothing was made
 
 
 async def test_refused_rows_fail_and_the_error_budget_stops_the_run(
