@@ -153,17 +153,12 @@ async def _faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     org = _authenticate(request, state)
     retry_after = state.faults.retry_after(org)
     if retry_after is not None:
-        raise ApiError(
-            429,
-            f"Request was throttled. Expected available in {retry_after} seconds.",
-            "throttled",
-            headers={"Retry-After": str(retry_after)},
-        )
+        raise _throttled(retry_after)
     fate, status = state.faults.fate()
+    if fate is Fate.THROTTLE:
+        raise _throttled(state.config.throttle_retry_after)
     if fate is Fate.ERROR:
-        if status in PROXY_HTML:
-            return web.Response(status=status, text=PROXY_HTML[status], content_type="text/html")
-        raise ApiError(status, _SERVER_ERROR_MESSAGES[status], "error")
+        return _server_error(status)
     if fate is Fate.DROP:
         return _close_without_answer(request)
     request[_ORG] = org
@@ -171,6 +166,21 @@ async def _faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     if fate is Fate.AMBIGUOUS:
         return _close_without_answer(request)
     return response
+
+
+def _throttled(retry_after: int) -> ApiError:
+    return ApiError(
+        429,
+        f"Request was throttled. Expected available in {retry_after} seconds.",
+        "throttled",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _server_error(status: int) -> web.Response:
+    if status in PROXY_HTML:
+        return web.Response(status=status, text=PROXY_HTML[status], content_type="text/html")
+    raise ApiError(status, _SERVER_ERROR_MESSAGES[status], "error")
 
 
 _SERVER_ERROR_MESSAGES = {
