@@ -294,6 +294,13 @@ def client_run(soak: Soak, resume: bool) -> ClientRun:
     return run
 
 
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
 def drive(soak: Soak, max_runs: int) -> None:
     """Run and resume the client until a run ends by itself with every row settled."""
     run = client_run(soak, resume=False)
@@ -324,13 +331,6 @@ def check_last_run(soak: Soak) -> Check:
     differ = {s: (summary.get(s), n) for s, n in counts.items() if summary.get(s) != n}
     ok = last.summary is not None and not differ and last.exit_code == 1
     return Check(name, ok, f"exit {last.exit_code}; summary vs report where they differ: {differ}")
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool
-    detail: str
 
 
 def check_store(db: Path, keys: Keys, expected: Expected) -> tuple[list[Check], dict[str, str]]:
@@ -453,7 +453,8 @@ def _server_figures(stats: Counter[str]) -> str:
     )
     requests = stats["requests"]
     parts = [f"{k} {n:,} ({n / max(requests, 1):.1%})" for k, n in shown.items()]
-    return f"{requests:,}: " + ", ".join(parts)
+    retry = stats["429"] + errors + stats["dropped"]
+    return f"{requests:,}: " + ", ".join(parts) + f"; {retry:,} of them asked for a retry"
 
 
 def _how_it_ended(run: ClientRun) -> str:
