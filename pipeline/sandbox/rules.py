@@ -90,9 +90,11 @@ def _storable(field: str, text: str, errors: _Errors) -> str | None:
     UTF-8 form, so no database could store it)."""
     if "\x00" in text:
         errors.add(field, "Null characters are not allowed.", "null_characters_not_allowed")
-    surrogate = next((c for c in text if "\ud800" <= c <= "\udfff"), None)
-    if surrogate is not None:
-        message = f"Surrogate characters are not allowed: U+{ord(surrogate):X}."
+    try:
+        text.encode()
+    except UnicodeEncodeError as exc:
+        # UTF-8 refuses only surrogates; the codec finds the first one at C speed.
+        message = f"Surrogate characters are not allowed: U+{ord(text[exc.start]):X}."
         errors.add(field, message, "surrogate_characters_not_allowed")
     return None if field in errors.details else text
 
