@@ -1,6 +1,7 @@
 """Soak (issue 9): a 5,000-row import through a hostile sandbox, server restarts and kill -9.
 
-    uv run --locked python -m benchmarks.bench_soak [--rows 5000] [--concurrency 32] [--keep]
+    uv run --locked python -m benchmarks.bench_soak [--rows 5000] [--concurrency 32] [--seed 9]
+        [--client-args "--max-wait 600"] [--keep]
 
 The input is a CSV written into a fresh folder: unique valid rows of all five types (a few
 share a name with another type, which the server allows), a few invalid rows and a few
@@ -36,6 +37,7 @@ import csv
 import json
 import os
 import secrets
+import shlex
 import signal
 import subprocess
 import sys
@@ -213,6 +215,7 @@ class Soak:
     sandbox: Sandbox
     keys: Keys
     concurrency: int
+    client_args: list[str]
     kills: list[int]
     restarts: list[int]
     runs: list[ClientRun] = field(default_factory=list)
@@ -241,6 +244,7 @@ def _client_command(soak: Soak, resume: bool) -> list[str]:
     cmd = [sys.executable, "-m", "pipeline", "run", str(soak.source)]
     cmd += ["--base-url", soak.sandbox.url, "--report", str(soak.report)]
     cmd += ["--rate", "0", "--concurrency", str(soak.concurrency), "--no-progress", "--json"]
+    cmd += soak.client_args
     return [*cmd, "--resume"] if resume else cmd
 
 
@@ -488,6 +492,12 @@ def print_results(soak: Soak, expected: Expected, rows: int, checks: list[Check]
             f" {len(expected.invalid)} invalid, {len(expected.duplicates)} in-file duplicates",
         ),
         ("elapsed", f"{elapsed:.0f} s"),
+        (
+            "client options",
+            " ".join(_client_command(soak, resume=False)[4:]).replace(
+                str(soak.folder) + os.sep, ""
+            ),
+        ),
         ("client runs", f"{len(soak.runs)} ({killed} killed with SIGKILL): {runs_text}"),
         ("client requests", sent),
         ("server restarts", f"{soak.sandbox.starts - 1} (SIGTERM, same port and SQLite file)"),
@@ -511,6 +521,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--max-runs", type=int, default=10)
     parser.add_argument("--keep", action="store_true", help="Keep the folder and print it.")
+    parser.add_argument(
+        "--client-args",
+        default="",
+        help='More options for every client run, e.g. "--max-wait 600".',
+    )
     args = parser.parse_args()
     keys = Keys.random()
     with _folder(args.keep) as root:
@@ -528,6 +543,7 @@ def main() -> None:
             sandbox,
             keys,
             args.concurrency,
+            shlex.split(args.client_args),
             kills=[int(share * to_send) for share in KILLS_AT],
             restarts=[int(share * to_send) for share in RESTARTS_AT],
         )
