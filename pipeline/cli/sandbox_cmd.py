@@ -40,6 +40,11 @@ DropRate = Annotated[
 AmbiguousRate = Annotated[
     float, typer.Option(min=0.0, max=1.0, help="Share stored, then closed with no answer.")
 ]
+ThrottleRate = Annotated[
+    float,
+    typer.Option(min=0.0, max=1.0, help="Share answered 429 with Retry-After, at any rate."),
+]
+RetryAfter = Annotated[int, typer.Option(min=0, help="Seconds of Retry-After on --throttle-rate.")]
 AllowRemote = Annotated[bool, typer.Option(help="Allow listening on a non-loopback address.")]
 
 
@@ -56,6 +61,8 @@ def sandbox(
     rate_limit: RateLimit = 0.0,
     drop_rate: DropRate = 0.0,
     ambiguous_rate: AmbiguousRate = 0.0,
+    throttle_rate: ThrottleRate = 0.0,
+    retry_after: RetryAfter = 1,
     allow_remote: AllowRemote = False,
 ) -> None:
     """Serve a local emulator of the annotation-labels API (prints its base URL first)."""
@@ -74,6 +81,8 @@ def sandbox(
         rate_limit=rate_limit,
         drop_rate=drop_rate,
         ambiguous_rate=ambiguous_rate,
+        throttle_rate=throttle_rate,
+        throttle_retry_after=retry_after,
         seed=seed,
     )
     try:

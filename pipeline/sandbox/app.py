@@ -7,6 +7,7 @@ import hmac
 import json
 import logging
 import math
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +26,12 @@ LABELS_PATH = "/model-hub/annotations-labels/"
 MAX_BODY = 1024 * 1024
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 500
+# No organisation has a billion pages; the bound keeps every page's offset inside SQLite's
+# 64-bit integers instead of overflowing them into a 500.
+MAX_PAGE = 1_000_000_000
+# Django REST framework's IntegerField refuses longer strings before converting them.
+MAX_INTEGER_TEXT = 1000
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 DUPLICATE_MESSAGE = "A label with this name and type already exists in the selected project."
 
 log = logging.getLogger(__name__)
@@ -56,6 +63,7 @@ class SandboxState:
 STATE = web.AppKey("state", SandboxState)
 _ORG = web.RequestKey("org", str)
 _DROPPED = web.RequestKey("dropped", bool)
+_GONE = web.RequestKey("gone", bool)
 
 
 def _close_without_answer(request: web.Request) -> web.Response:
@@ -84,9 +92,28 @@ async def _count(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await handler(request)
     state = request.app[STATE]
     state.requests += 1
-    response = await handler(request)
-    state.by_status["dropped" if request.get(_DROPPED) else str(response.status)] += 1
+    try:
+        response = await handler(request)
+    except asyncio.CancelledError:
+        _note_client_gone(request)
+        state.by_status["disconnected"] += 1
+        raise
+    state.by_status[_outcome(request, response)] += 1
     return response
+
+
+def _outcome(request: web.Request, response: web.StreamResponse) -> str:
+    if request.get(_DROPPED):
+        return "dropped"
+    if request.get(_GONE):
+        return "disconnected"
+    return str(response.status)
+
+
+def _note_client_gone(request: web.Request) -> None:
+    """The client hung up before its answer: its own doing, so no error and no traceback."""
+    request[_GONE] = True
+    log.info("client went away before the answer to %s %s", request.method, request.path)
 
 
 @web.middleware
@@ -96,6 +123,9 @@ async def _envelope(request: web.Request, handler: Handler) -> web.StreamRespons
         return await handler(request)
     except ApiError as err:
         return error_response(err)
+    except ConnectionResetError:
+        _note_client_gone(request)
+        return web.Response(status=499)
     except web.HTTPMethodNotAllowed:
         return error_response(
             ApiError(405, f'Method "{request.method}" not allowed.', "method_not_allowed")
@@ -123,17 +153,12 @@ async def _faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     org = _authenticate(request, state)
     retry_after = state.faults.retry_after(org)
     if retry_after is not None:
-        raise ApiError(
-            429,
-            f"Request was throttled. Expected available in {retry_after} seconds.",
-            "throttled",
-            headers={"Retry-After": str(retry_after)},
-        )
+        raise _throttled(retry_after)
     fate, status = state.faults.fate()
+    if fate is Fate.THROTTLE:
+        raise _throttled(state.config.throttle_retry_after)
     if fate is Fate.ERROR:
-        if status in PROXY_HTML:
-            return web.Response(status=status, text=PROXY_HTML[status], content_type="text/html")
-        raise ApiError(status, _SERVER_ERROR_MESSAGES[status], "error")
+        return _server_error(status)
     if fate is Fate.DROP:
         return _close_without_answer(request)
     request[_ORG] = org
@@ -141,6 +166,21 @@ async def _faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     if fate is Fate.AMBIGUOUS:
         return _close_without_answer(request)
     return response
+
+
+def _throttled(retry_after: int) -> ApiError:
+    return ApiError(
+        429,
+        f"Request was throttled. Expected available in {retry_after} seconds.",
+        "throttled",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _server_error(status: int) -> web.Response:
+    if status in PROXY_HTML:
+        return web.Response(status=status, text=PROXY_HTML[status], content_type="text/html")
+    raise ApiError(status, _SERVER_ERROR_MESSAGES[status], "error")
 
 
 _SERVER_ERROR_MESSAGES = {
@@ -245,12 +285,30 @@ def _flag(request: web.Request, name: str) -> bool | None:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
-def _positive_int(text: str | None) -> int | None:
-    try:
-        number = int(text) if text is not None else None
-    except ValueError:
-        return None
-    return number if number is not None and number > 0 else None
+def _query_error(name: str, message: str, code: str) -> ApiError:
+    return ApiError(400, f"{name}: {message}", code, attr=name, details={name: [message]})
+
+
+def _bounded_int(request: web.Request, name: str, default: int, high: int) -> int:
+    """A query integer from 1 to `high`, checked as the server's IntegerField checks it.
+
+    The text is bounded before it is converted, and only ASCII digits count: Python's
+    int() would also take "1_000" and other scripts' digits.
+    """
+    text = request.query.get(name, "").strip()
+    if not text:
+        return default
+    if len(text) > MAX_INTEGER_TEXT:
+        raise _query_error(name, "String value too large.", "max_string_length")
+    if not _INTEGER.fullmatch(text):
+        raise _query_error(name, "A valid integer is required.", "invalid")
+    number = int(text)
+    if number < 1:
+        raise _query_error(name, "Ensure this value is greater than or equal to 1.", "min_value")
+    if number > high:
+        message = f"Ensure this value is less than or equal to {high}."
+        raise _query_error(name, message, "max_value")
+    return number
 
 
 def _type_filter(label_type: str | None) -> str | None:
@@ -294,13 +352,11 @@ def _page_links(request: web.Request, page: int, total_pages: int) -> tuple[str 
 async def list_labels(request: web.Request) -> web.Response:
     state = request.app[STATE]
     query = request.query
-    limit = min(_positive_int(query.get("limit")) or DEFAULT_LIMIT, MAX_LIMIT)
-    page = _positive_int(query.get("page", "1"))
+    limit = _bounded_int(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+    page = _bounded_int(request, "page", 1, MAX_PAGE)
     label_type = _type_filter(query.get("type") or None)
     project = _project_filter(query.get("project_id") or None)
     archived = _archived_filter(request)
-    if page is None:
-        raise ApiError(404, "Invalid page.", "not_found")
     result = state.store.list(
         _org(request),
         offset=(page - 1) * limit,

@@ -19,7 +19,9 @@ class SandboxConfig:
     """How the emulator behaves; every fault is off by default.
 
     Rates are probabilities per API request; `rate_limit` is requests per second per
-    organisation (0 = unlimited); `seed` makes the fault draws reproducible.
+    organisation (0 = unlimited); `throttle_rate` answers that share of requests 429 with
+    `Retry-After: throttle_retry_after` whatever the sending rate; `seed` makes the fault
+    draws reproducible.
     """
 
     orgs: tuple[Organisation, ...] = (Organisation(DEMO_API_KEY, DEMO_SECRET_KEY),)
@@ -30,14 +32,16 @@ class SandboxConfig:
     rate_limit: float = 0.0
     drop_rate: float = 0.0
     ambiguous_rate: float = 0.0
+    throttle_rate: float = 0.0
+    throttle_retry_after: int = 1
     seed: int | None = None
 
     def __post_init__(self) -> None:
-        for name in ("error_rate", "drop_rate", "ambiguous_rate"):
+        for name in ("error_rate", "drop_rate", "ambiguous_rate", "throttle_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
-        for name in ("latency_ms", "jitter_ms", "rate_limit"):
+        for name in ("latency_ms", "jitter_ms", "rate_limit", "throttle_retry_after"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
         if not self.orgs:

@@ -58,12 +58,20 @@ class FieldError(ApiError):
         super().__init__(400, message, codes[first], attr=first, details=details)
 
 
-def _dumps(body: object) -> str:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+def _encoded(body: object) -> bytes:
+    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        # A lone surrogate (stored settings, an echoed bad value) has no UTF-8 form; JSON's
+        # \u escapes carry it, so the answer is still the same JSON rather than a 500.
+        return json.dumps(body, separators=(",", ":")).encode()
 
 
 def json_response(body: object, status: int = 200) -> web.Response:
-    return web.Response(text=_dumps(body), status=status, content_type="application/json")
+    return web.Response(
+        body=_encoded(body), status=status, content_type="application/json", charset="utf-8"
+    )
 
 
 def success(result: Any) -> web.Response:

@@ -1,6 +1,7 @@
 """Fault injection: latency, server errors, throttling, dropped and ambiguous connections.
 
-All draws come from one seeded generator so a fault pattern can be replayed.
+All draws come from one seeded generator so a fault pattern can be replayed; a dial that
+is off draws nothing, so a new dial leaves the patterns of existing seeds as they were.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Fate(Enum):
     ERROR = "error"
     DROP = "drop"
     AMBIGUOUS = "ambiguous"
+    THROTTLE = "throttle"
 
 
 class TokenBucket:
@@ -79,7 +81,16 @@ class Faults:
         """Draw this request's fate (and the status code when it is a server error).
 
         One draw per dial, always in the same order, so a seed replays the same pattern.
+        The throttle's draw comes last (it was added last) but wins over the others: a
+        throttled request never reaches the service, and its share stays `throttle_rate`.
         """
+        fate = self._fault()
+        cfg = self._config
+        if cfg.throttle_rate and self._rng.random() < cfg.throttle_rate:
+            return Fate.THROTTLE, 429
+        return fate
+
+    def _fault(self) -> tuple[Fate, int]:
         cfg = self._config
         if cfg.error_rate and self._rng.random() < cfg.error_rate:
             return Fate.ERROR, self._rng.choice(SERVER_ERRORS)

@@ -82,8 +82,21 @@ def _name(value: object, errors: _Errors) -> str | None:
         errors.add(
             "name", f"Ensure this field has no more than {NAME_MAX} characters.", "max_length"
         )
-        return None
-    return text
+    return _storable("name", text, errors)
+
+
+def _storable(field: str, text: str, errors: _Errors) -> str | None:
+    """The serializer's last checks of any text: no NUL and no lone surrogate (which has no
+    UTF-8 form, so no database could store it)."""
+    if "\x00" in text:
+        errors.add(field, "Null characters are not allowed.", "null_characters_not_allowed")
+    try:
+        text.encode()
+    except UnicodeEncodeError as exc:
+        # UTF-8 refuses only surrogates; the codec finds the first one at C speed.
+        message = f"Surrogate characters are not allowed: U+{ord(text[exc.start]):X}."
+        errors.add(field, message, "surrogate_characters_not_allowed")
+    return None if field in errors.details else text
 
 
 def _type(value: object, errors: _Errors) -> str | None:
@@ -103,7 +116,8 @@ def _description(value: object, errors: _Errors) -> str | None:
     text = _string(value)
     if text is None:
         errors.add("description", "Not a valid string.", "invalid")
-    return text
+        return None
+    return _storable("description", text, errors)
 
 
 def _project(value: object, errors: _Errors) -> str | None:

@@ -135,3 +135,20 @@ def test_unusable_store_files_are_one_line_errors(tmp_path: Path) -> None:
         result = refused("--port", "0", "--db", str(db))
         assert result.exit_code == 2
         assert words in result.stderr
+
+
+@pytest.mark.cli
+def test_throttle_rate_and_retry_after_from_the_command_line() -> None:
+    with sandbox_process("--throttle-rate", "1", "--retry-after", "3") as (proc, url):
+        request = urllib.request.Request(
+            url + LABELS, headers={"X-Api-Key": "demo-key", "X-Secret-Key": "demo-secret"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as throttled:
+            urllib.request.urlopen(request, timeout=10)
+        assert throttled.value.code == 429
+        assert throttled.value.headers["Retry-After"] == "3"
+        proc.send_signal(signal.SIGTERM)
+
+
+def test_throttle_rate_out_of_range_is_a_usage_error() -> None:
+    assert refused("--port", "0", "--throttle-rate", "1.5").exit_code == 2

@@ -8,8 +8,8 @@ from collections import Counter
 import aiohttp
 import pytest
 
-from pipeline.sandbox import Organisation, SandboxHandle
-from pipeline.sandbox.faults import TokenBucket
+from pipeline.sandbox import Organisation, SandboxConfig, SandboxHandle
+from pipeline.sandbox.faults import Fate, Faults, TokenBucket
 from tests.conftest import SandboxFactory
 from tests.sandbox_api import LABELS, api_for
 
@@ -148,3 +148,59 @@ async def test_unauthenticated_requests_are_not_throttled_or_faulted_into_labels
     async with api_for(handle, "demo-key", "bad") as api:
         statuses = {(await api.list()).status for _ in range(5)}
     assert statuses == {401}
+
+
+def test_an_existing_seed_keeps_its_pattern() -> None:
+    """Pinned before the throttle dial was added: a dial that is off draws nothing."""
+    faults = Faults(
+        SandboxConfig(error_rate=0.2, drop_rate=0.1, ambiguous_rate=0.1, jitter_ms=5, seed=42)
+    )
+    seen = []
+    for _ in range(24):
+        faults.delay_s()
+        fate, status = faults.fate()
+        seen.append(str(status) if fate is Fate.ERROR else fate.value[0])
+    assert " ".join(seen) == ("503 500 d 502 s s s s s s s 500 a 503 s a s s d a s s s s")
+
+
+async def test_throttle_rate_answers_its_share_429_at_any_sending_rate(
+    sandbox_factory: SandboxFactory,
+) -> None:
+    handle = await sandbox_factory(throttle_rate=0.3, seed=7)
+    async with api_for(handle) as api:
+        answers = [await api.create(name=f"L{i}", type="thumbs_up_down") for i in range(400)]
+    throttled = [a for a in answers if a.status == 429]
+    assert 0.25 <= len(throttled) / 400 <= 0.35
+    assert {a.status for a in answers} == {200, 429}
+    for answer in throttled:
+        assert answer.headers["Retry-After"] == "1"
+        assert (answer.body["type"], answer.body["code"]) == ("rate_limit", "throttled")
+    # A throttled request never reaches the service: nothing is stored for it.
+    assert (await handle.stats())["labels"] == 400 - len(throttled)
+
+
+async def test_throttle_retry_after_is_configurable(sandbox_factory: SandboxFactory) -> None:
+    handle = await sandbox_factory(throttle_rate=1.0, throttle_retry_after=7)
+    async with api_for(handle) as api:
+        answer = await api.list()
+    assert answer.status == 429 and answer.headers["Retry-After"] == "7"
+    assert answer.body["message"] == "Request was throttled. Expected available in 7 seconds."
+
+
+async def test_throttling_takes_its_share_on_top_of_the_other_faults_reproducibly(
+    sandbox_factory: SandboxFactory,
+) -> None:
+    dials = {"error_rate": 0.1, "drop_rate": 0.05, "ambiguous_rate": 0.05, "throttle_rate": 0.1}
+    first = await _statuses(await sandbox_factory(**dials, seed=42), 600, create=True)
+    second = await _statuses(await sandbox_factory(**dials, seed=42), 600, create=True)
+    assert first == second
+    assert 0.07 <= first.count(429) / 600 <= 0.13
+    assert {500, 502, 503, 504, 429, 200, "dropped"} == set(first)
+
+
+@pytest.mark.parametrize(
+    "dials", [{"throttle_rate": 1.5}, {"throttle_rate": -0.1}, {"throttle_retry_after": -1}]
+)
+def test_throttle_dials_out_of_range_are_refused(dials: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="throttle"):
+        SandboxConfig(**dials)  # type: ignore[arg-type]
