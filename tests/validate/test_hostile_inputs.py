@@ -97,7 +97,7 @@ def test_an_unreadable_file_is_refused_not_an_unexpected_error(
     def denied(*args: object, **kwargs: object) -> int:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(detect.os, "open", denied)
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(InputError, match=r"^cannot read .*labels\.csv: permission denied$"):
         open_input(path)
 
