@@ -12,7 +12,9 @@ import python_calamine
 
 from pipeline.errors import InputError
 from pipeline.read.base import Reader, Sheet, table
+from pipeline.read.sheet_size import check_xlsx_sheets
 from pipeline.read.xlsx_hidden import Hidden, hidden_cells
+from pipeline.read.xlsx_parts import column_letters
 from pipeline.rows import Problem, RawRow
 
 
@@ -34,15 +36,6 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 @dataclass
 class WorkbookReader(Reader):
     _hidden_cells: dict[str, Hidden] | None = field(default=None, init=False, repr=False)
@@ -54,6 +47,8 @@ class WorkbookReader(Reader):
             raise InputError(
                 f"{self.path.name}: cannot be read as an Excel or OpenDocument workbook ({error})"
             ) from None
+        if self.format in ("xlsx", "xlsm"):
+            check_xlsx_sheets(self.path)
         names = list(workbook.sheet_names)
         if self.sheet is not None and self.sheet not in names:
             raise InputError(
@@ -91,7 +86,7 @@ class WorkbookReader(Reader):
 
     def _warn_merged(self, data: Any, name: str) -> None:
         for (top, left), (bottom, right) in data.merged_cell_ranges or ():
-            span = f"{_column_letters(left)}{top + 1}:{_column_letters(right)}{bottom + 1}"
+            span = f"{column_letters(left)}{top + 1}:{column_letters(right)}{bottom + 1}"
             self.warn(
                 f"merged cells {span}: only the first cell holds a value, the others read as blank",
                 "unmerge the cells and fill each one",

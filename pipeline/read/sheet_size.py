@@ -1,0 +1,204 @@
+"""How large a workbook's sheets are, found before calamine is asked for them.
+
+calamine allocates a sheet's whole used range at once (rows x columns, 32 bytes a cell),
+and a failed allocation aborts the process, with no Python exception to catch: two cells
+at A1 and XFD1048576 ask for 512 GiB. python-calamine 0.9 tells nothing of a sheet's size
+before loading it (its SheetMetadata holds a name, a type and a visibility), and the
+<dimension> an .xlsx declares is a hint calamine itself ignores. So the cell references
+are read here, streamed, as calamine places them: a cell's `r`, or the cell after the one
+before it in its row; a cell with no content (`<c .../>`) does not stretch the range.
+
+Most files give every cell an `r` first (Excel, LibreOffice and every library we know do),
+which a few C-level regex passes read; any other file is walked tag by tag. A cell tag that
+neither can read refuses the file: it could be hiding a cell calamine would place far out.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pipeline.errors import InputError
+from pipeline.read.xlsx_parts import column_index, column_letters, sheet_parts, tag_chunks
+
+# 640 MB of calamine cells: a million rows of twenty columns, far beyond a label sheet.
+MAX_SHEET_CELLS = 20_000_000
+# Excel's last row and column: calamine would read the blank rows above a cell further
+# down one by one, billions of them.
+LAST_ROW = 1_048_576
+LAST_COLUMN = 16_384
+
+_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
+# Attributes with their quoted values, which may hold a `>`.
+_ATTRS = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
+_CELL_START = re.compile(_PREFIX + rb"c[\s/>]")
+_ROW_START = re.compile(_PREFIX + rb"row[\s/>]")
+# The usual form: `r` first, upper case, within Excel's 3 letters and 7 digits.
+_USUAL_CELL = re.compile(_PREFIX + rb'c r="[A-Z]{1,3}\d{1,7}"' + _ATTRS + rb"/?>")
+_USUAL_VALUE_CELL = re.compile(_PREFIX + rb'c r="([A-Z]{1,3})(\d{1,7})"' + _ATTRS + rb">")
+_TAG = re.compile(_PREFIX + rb"(c|row)" + _ATTRS + rb"(/?)>")
+_REFERENCE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_A1 = re.compile(rb"([A-Za-z]+)(\d+)")
+
+
+@dataclass(frozen=True)
+class UsedRange:
+    """From the first to the last cell with content, 0-based and inclusive, as calamine
+    allocates it; `far` holds the (row, column) of the cells that stretch it down and
+    right the furthest."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+    far: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def rows(self) -> int:
+        return self.bottom - self.top + 1
+
+    @property
+    def columns(self) -> int:
+        return self.right - self.left + 1
+
+    def a1(self) -> str:
+        first = f"{column_letters(self.left)}{self.top + 1}"
+        return f"{first}:{column_letters(self.right)}{self.bottom + 1}"
+
+
+def check_xlsx_sheets(path: Path) -> None:
+    """Refuse a workbook any of whose sheets calamine could not hold in memory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            for name, part in sheet_parts(archive).items():
+                if part in names:
+                    check_used_range(path, name, _used_range(archive, part))
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError) as error:
+        # What calamine would read must be sized first, so a package we cannot read is
+        # refused rather than handed over unchecked.
+        raise InputError(
+            f"{path.name}: cannot be read as an Excel workbook ({error}); "
+            "open it in Excel or LibreOffice and save it again"
+        ) from None
+
+
+def check_used_range(path: Path, sheet: str, used: UsedRange | None) -> None:
+    if used is None:
+        return
+    where = f"{path.name}, sheet {sheet!r}"
+    if used.bottom >= LAST_ROW or used.right >= LAST_COLUMN:
+        stray = _names(cell for cell in used.far if cell[0] >= LAST_ROW or cell[1] >= LAST_COLUMN)
+        raise InputError(
+            f"{where}: a cell lies beyond Excel's last row {LAST_ROW:,} or column "
+            f"{column_letters(LAST_COLUMN - 1)} (at {stray}); this file was not saved by a "
+            "spreadsheet program: save it again from one"
+        )
+    if used.rows * used.columns > MAX_SHEET_CELLS:
+        stray = _names(used.far)
+        raise InputError(
+            f"{where}: its used range {used.a1()} is {used.rows:,} rows by {used.columns:,} "
+            f"columns, more than the {MAX_SHEET_CELLS:,} cells a sheet may have; delete the "
+            f"stray cells far from the labels (the furthest: {stray}) and save it again"
+        )
+
+
+def _names(cells: Iterable[tuple[int, int]]) -> str:
+    return ", ".join(f"{column_letters(column)}{row + 1}" for row, column in cells)
+
+
+def _used_range(archive: zipfile.ZipFile, part: str) -> UsedRange | None:
+    used = _usual_cells(archive, part)
+    if used is False or (used and not _fits(used)):
+        # Walked tag by tag: for the cells the quick pass cannot place, or to name the
+        # cells that make a range too large.
+        return _walk(archive, part)
+    return used
+
+
+def _fits(used: UsedRange) -> bool:
+    within = used.bottom < LAST_ROW and used.right < LAST_COLUMN
+    return within and used.rows * used.columns <= MAX_SHEET_CELLS
+
+
+def _usual_cells(archive: zipfile.ZipFile, part: str) -> UsedRange | Literal[False] | None:
+    """The used range when every cell is in the usual form; False when one is not."""
+    top = left = 1 << 62
+    bottom = right = -1
+    for piece in tag_chunks(archive, part):
+        if len(_USUAL_CELL.findall(piece)) != len(_CELL_START.findall(piece)):
+            return False
+        found = _USUAL_VALUE_CELL.findall(piece)
+        if not found:
+            continue
+        letters, numbers, _ = zip(*found, strict=True)
+        rows = list(map(int, numbers))
+        columns = [column_index(name.decode()) for name in set(letters)]
+        top, bottom = min(top, min(rows) - 1), max(bottom, max(rows) - 1)
+        left, right = min(left, min(columns)), max(right, max(columns))
+    return UsedRange(top, left, bottom, right) if bottom >= 0 else None
+
+
+@dataclass
+class _Walk:
+    """Where the next cell without an `r` goes, and the range so far."""
+
+    row: int = -1
+    column: int = -1
+    top: int = 1 << 62
+    left: int = 1 << 62
+    bottom: int = -1
+    right: int = -1
+    lowest: tuple[int, int] = (0, 0)
+    rightmost: tuple[int, int] = (0, 0)
+
+    def row_tag(self, reference: bytes | None) -> None:
+        if reference is not None and not reference.isdigit():
+            raise ValueError(f"a row number {reference.decode(errors='replace')!r}")
+        self.row = int(reference) - 1 if reference is not None else self.row + 1
+        self.column = -1
+
+    def cell_tag(self, reference: bytes | None, has_content: bool) -> None:
+        if reference is None:
+            row, column = self.row, self.column + 1
+        else:
+            place = _A1.fullmatch(reference)
+            if place is None:
+                raise ValueError(f"a cell reference {reference.decode(errors='replace')!r}")
+            row, column = int(place[2]) - 1, column_index(place[1].decode())
+        self.column = column
+        if has_content:
+            self._stretch(row, column)
+
+    def _stretch(self, row: int, column: int) -> None:
+        self.top, self.left = min(self.top, row), min(self.left, column)
+        if row > self.bottom:
+            self.bottom, self.lowest = row, (row, column)
+        if column > self.right:
+            self.right, self.rightmost = column, (row, column)
+
+
+def _walk(archive: zipfile.ZipFile, part: str) -> UsedRange | None:
+    walk = _Walk()
+    for piece in tag_chunks(archive, part):
+        tags = _TAG.findall(piece)
+        cells = sum(1 for name, _, _ in tags if name == b"c")
+        if cells != len(_CELL_START.findall(piece)) or len(tags) - cells != len(
+            _ROW_START.findall(piece)
+        ):
+            raise ValueError(f"a cell or row tag in {part} that cannot be read")
+        for name, attributes, closed in tags:
+            found = _REFERENCE.search(attributes)
+            reference = (found[1] if found[1] is not None else found[2]) if found else None
+            if name == b"row":
+                walk.row_tag(reference)
+            else:
+                walk.cell_tag(reference, not closed)
+    if walk.bottom < 0:
+        return None
+    far = tuple(dict.fromkeys((walk.lowest, walk.rightmost)))
+    return UsedRange(walk.top, walk.left, walk.bottom, walk.right, far)
