@@ -185,13 +185,7 @@ class _Walk:
 def _walk(archive: zipfile.ZipFile, part: str) -> UsedRange | None:
     walk = _Walk()
     for piece in tag_chunks(archive, part):
-        tags = _TAG.findall(piece)
-        cells = sum(1 for name, _, _ in tags if name == b"c")
-        if cells != len(_CELL_START.findall(piece)) or len(tags) - cells != len(
-            _ROW_START.findall(piece)
-        ):
-            raise ValueError(f"a cell or row tag in {part} that cannot be read")
-        for name, attributes, closed in tags:
+        for name, attributes, closed in _tags(piece, part):
             found = _REFERENCE.search(attributes)
             reference = (found[1] if found[1] is not None else found[2]) if found else None
             if name == b"row":
@@ -202,3 +196,13 @@ def _walk(archive: zipfile.ZipFile, part: str) -> UsedRange | None:
         return None
     far = tuple(dict.fromkeys((walk.lowest, walk.rightmost)))
     return UsedRange(walk.top, walk.left, walk.bottom, walk.right, far)
+
+
+def _tags(piece: bytes, part: str) -> list[tuple[bytes, bytes, bytes]]:
+    """The cell and row tags of a piece; ValueError when one of them cannot be read."""
+    tags: list[tuple[bytes, bytes, bytes]] = _TAG.findall(piece)
+    cells = sum(1 for name, _, _ in tags if name == b"c")
+    rows = len(tags) - cells
+    if cells != len(_CELL_START.findall(piece)) or rows != len(_ROW_START.findall(piece)):
+        raise ValueError(f"a cell or row tag in {part} that cannot be read")
+    return tags
