@@ -8,9 +8,11 @@ before loading it (its SheetMetadata holds a name, a type and a visibility), and
 are read here, streamed, as calamine places them: a cell's `r`, or the cell after the one
 before it in its row; a cell with no content (`<c .../>`) does not stretch the range.
 
-Most files give every cell an `r` first (Excel, LibreOffice and every library we know do),
-which a few C-level regex passes read; any other file is walked tag by tag. A cell tag that
-neither can read refuses the file: it could be hiding a cell calamine would place far out.
+Most files give every cell an `r` first (Excel, LibreOffice and every library we know do):
+for them a few C-level regex passes bound the box from A1 to the furthest cell, empty
+cells included, which shows nearly every sheet small enough. Any other sheet, or one that
+bound cannot clear, is walked tag by tag for its exact range. A cell tag that neither can
+read refuses the file: it could be hiding a cell calamine would place far out.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from pipeline.errors import InputError
 from pipeline.read.xlsx_parts import column_index, column_letters, sheet_parts, tag_chunks
@@ -37,9 +38,15 @@ _PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
 _ATTRS = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
 _CELL_START = re.compile(_PREFIX + rb"c[\s/>]")
 _ROW_START = re.compile(_PREFIX + rb"row[\s/>]")
-# The usual form: `r` first, upper case, within Excel's 3 letters and 7 digits.
-_USUAL_CELL = re.compile(_PREFIX + rb'c r="[A-Z]{1,3}\d{1,7}"' + _ATTRS + rb"/?>")
-_USUAL_VALUE_CELL = re.compile(_PREFIX + rb'c r="([A-Z]{1,3})(\d{1,7})"' + _ATTRS + rb">")
+# The usual form of a cell tag: `r` first, upper case, within Excel's 3 letters and 7
+# digits. Either search finds a cell in any other form, which the quick passes cannot place.
+_UNUSUAL_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}\d{1,7}")[\s/>]')
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
+_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
+_ROW_NUMBER = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
+_MILLIONTH_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{7})"')
+# The most rows a sheet has when no cell has a row of seven digits.
+_SIX_DIGIT_ROWS = 999_999
 _TAG = re.compile(_PREFIX + rb"(c|row)" + _ATTRS + rb"(/?)>")
 _REFERENCE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _A1 = re.compile(rb"([A-Za-z]+)(\d+)")
@@ -112,35 +119,44 @@ def _names(cells: Iterable[tuple[int, int]]) -> str:
 
 
 def _used_range(archive: zipfile.ZipFile, part: str) -> UsedRange | None:
-    used = _usual_cells(archive, part)
-    if used is False or (used and not _fits(used)):
-        # Walked tag by tag: for the cells the quick pass cannot place, or to name the
-        # cells that make a range too large.
+    """The exact range when a quick bound cannot show the sheet is small enough; else None,
+    which nothing refuses."""
+    columns = _usual_columns(archive, part)
+    if columns is None:
         return _walk(archive, part)
-    return used
+    rows = _rows_bound(archive, part, columns)
+    # The quick bound counts empty cells too and starts at A1: only a walk is exact.
+    return _walk(archive, part) if rows * columns > MAX_SHEET_CELLS else None
 
 
-def _fits(used: UsedRange) -> bool:
-    within = used.bottom < LAST_ROW and used.right < LAST_COLUMN
-    return within and used.rows * used.columns <= MAX_SHEET_CELLS
-
-
-def _usual_cells(archive: zipfile.ZipFile, part: str) -> UsedRange | Literal[False] | None:
-    """The used range when every cell is in the usual form; False when one is not."""
-    top = left = 1 << 62
-    bottom = right = -1
+def _usual_columns(archive: zipfile.ZipFile, part: str) -> int | None:
+    """How many columns the box from A1 to the furthest cell has, when every cell is in the
+    usual form; None when one is not. A few C-level passes, no object per cell but the
+    column letters."""
+    columns = 0
     for piece in tag_chunks(archive, part):
-        if len(_USUAL_CELL.findall(piece)) != len(_CELL_START.findall(piece)):
-            return False
-        found = _USUAL_VALUE_CELL.findall(piece)
-        if not found:
-            continue
-        letters, numbers, _ = zip(*found, strict=True)
-        rows = list(map(int, numbers))
-        columns = [column_index(name.decode()) for name in set(letters)]
-        top, bottom = min(top, min(rows) - 1), max(bottom, max(rows) - 1)
-        left, right = min(left, min(columns)), max(right, max(columns))
-    return UsedRange(top, left, bottom, right) if bottom >= 0 else None
+        if _UNUSUAL_CELL.search(piece) or (b":c" in piece and _PREFIXED_CELL.search(piece)):
+            return None
+        letters = set(_COLUMN.findall(piece))
+        if letters:
+            columns = max(columns, *(column_index(name.decode()) + 1 for name in letters))
+    return columns
+
+
+def _rows_bound(archive: zipfile.ZipFile, part: str, columns: int) -> int:
+    """At least as many rows as the sheet's furthest cell is down: the six-digit bound when
+    that is enough, else the furthest row, read in one more pass."""
+    far = [_MILLIONTH_ROW.findall(piece) for piece in tag_chunks(archive, part)]
+    rows = max((int(row) for found in far for row in found), default=_SIX_DIGIT_ROWS)
+    if rows * columns <= MAX_SHEET_CELLS or rows > _SIX_DIGIT_ROWS:
+        return rows
+    return max(
+        (
+            max(map(int, _ROW_NUMBER.findall(piece)), default=0)
+            for piece in tag_chunks(archive, part)
+        ),
+        default=0,
+    )
 
 
 @dataclass

@@ -104,6 +104,12 @@ def test_empty_cells_far_away_do_not_count_as_calamine_does_not(tmp_path: Path) 
     assert [row.cells for row in read_rows(path)] == [{"name": "Tone", "type": "text"}]
 
 
+@pytest.mark.parametrize(("far", "row"), [("Y3", 3), ("XFD3", 3), ("A1000001", 1000001)])
+def test_sheets_wide_or_long_within_the_bound_read(tmp_path: Path, far: str, row: int) -> None:
+    path = workbook(tmp_path / "big.xlsx", LABELS + f'<row r="{row}">{text_cell(far, "x")}</row>')
+    assert next(read_rows(path)).cells["name"] == "Tone"
+
+
 def test_a_cell_tag_that_cannot_be_read_refuses_the_file(tmp_path: Path) -> None:
     message = refusal(
         workbook(tmp_path / "odd.xlsx", LABELS + '<row r="3"><c r=XFD3><v>1</v></c></row>')
