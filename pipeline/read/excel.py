@@ -12,6 +12,7 @@ import python_calamine
 
 from pipeline.errors import InputError
 from pipeline.read.base import Reader, Sheet, table
+from pipeline.read.ods_size import check_ods_tables
 from pipeline.read.sheet_size import check_xlsx_sheets
 from pipeline.read.xlsx_hidden import Hidden, hidden_cells
 from pipeline.read.xlsx_parts import column_letters
@@ -41,6 +42,9 @@ class WorkbookReader(Reader):
     _hidden_cells: dict[str, Hidden] | None = field(default=None, init=False, repr=False)
 
     def _sheets(self) -> Iterator[Sheet]:
+        if self.format == "ods":
+            # calamine reads every table of an .ods as it opens the file.
+            check_ods_tables(self.path)
         try:
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
         except Exception as error:  # calamine raises several unrelated types for bad files

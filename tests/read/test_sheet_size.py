@@ -13,7 +13,7 @@ import pytest
 from pipeline.errors import InputError
 from pipeline.read import read_rows
 from pipeline.read.sheet_size import MAX_SHEET_CELLS
-from tests.sheets import write_xlsx
+from tests.sheets import write_ods, write_xlsx
 
 
 def text_cell(reference: str | None, text: str) -> str:
@@ -126,3 +126,55 @@ def test_a_cell_beyond_excels_last_row_is_refused(tmp_path: Path) -> None:
         "a cell lies beyond Excel's last row 1,048,576 or column XFD (at A5000000000)"
         in refusal(path)
     )
+
+
+def ods(path: Path, rows: str) -> Path:
+    """An OpenDocument spreadsheet whose table `Labels` holds `rows`, after a label row."""
+    write_ods(path, {"Labels": [["name", "type"], ["Tone", "text"]]})
+    with zipfile.ZipFile(path) as source:
+        items = [(item.filename, source.read(item.filename)) for item in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in items:
+            if name == "content.xml":
+                data = data.replace(b"</table:table>", rows.encode() + b"</table:table>")
+            target.writestr(name, data)
+    return path
+
+
+VALUE = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+WIDE_VALUE = VALUE.replace(
+    "<table:table-cell", '<table:table-cell table:number-columns-repeated="5000"'
+)
+
+
+def test_what_libreoffice_leaves_after_the_last_row_reads(tmp_path: Path) -> None:
+    blank = (
+        '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    path = ods(tmp_path / "blank.ods", blank)
+    assert [row.cells for row in read_rows(path)] == [{"name": "Tone", "type": "text"}]
+
+
+@pytest.mark.parametrize(
+    ("rows", "used"),
+    [
+        (
+            '<table:table-row table:number-rows-repeated="1048570"><table:table-cell/>'
+            "</table:table-row><table:table-row>"
+            f'<table:table-cell table:number-columns-repeated="16383"/>{VALUE}</table:table-row>',
+            "A1:XFD1048573 is 1,048,573 rows by 16,384 columns",
+        ),
+        (
+            '<table:table-row table:number-rows-repeated="5000">'
+            + WIDE_VALUE
+            + "</table:table-row>",
+            "A1:GJH5002 is 5,002 rows by 5,000 columns",
+        ),
+    ],
+)
+def test_repeated_rows_and_cells_that_make_a_table_too_large_are_refused(
+    tmp_path: Path, rows: str, used: str
+) -> None:
+    message = refusal(ods(tmp_path / "far.ods", rows))
+    assert message.startswith(f"far.ods, sheet 'Labels': its used range {used}, more than")
