@@ -42,17 +42,18 @@ class WorkbookReader(Reader):
     _hidden_cells: dict[str, Hidden] | None = field(default=None, init=False, repr=False)
 
     def _sheets(self) -> Iterator[Sheet]:
+        # Before calamine opens the file: it reads every table of an .ods then, and makes
+        # room for an .xlsx's shared strings.
         if self.format == "ods":
-            # calamine reads every table of an .ods as it opens the file.
             check_ods_tables(self.path)
+        elif self.format in ("xlsx", "xlsm"):
+            check_xlsx_sheets(self.path)
         try:
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
         except Exception as error:  # calamine raises several unrelated types for bad files
             raise InputError(
                 f"{self.path.name}: cannot be read as an Excel or OpenDocument workbook ({error})"
             ) from None
-        if self.format in ("xlsx", "xlsm"):
-            check_xlsx_sheets(self.path)
         names = list(workbook.sheet_names)
         if self.sheet is not None and self.sheet not in names:
             raise InputError(

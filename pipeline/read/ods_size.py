@@ -67,7 +67,7 @@ def check_ods_tables(path: Path) -> None:
                 check_used_range(path, name, used)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise InputError(
-            f"{path.name}: cannot be read as an OpenDocument spreadsheet ({error}); "
+            f"{path.name}: cannot be read as an Excel or OpenDocument workbook ({error}); "
             "open it in LibreOffice and save it again"
         ) from None
 

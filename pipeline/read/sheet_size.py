@@ -50,6 +50,9 @@ _SIX_DIGIT_ROWS = 999_999
 _TAG = re.compile(_PREFIX + rb"(c|row)" + _ATTRS + rb"(/?)>")
 _REFERENCE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _A1 = re.compile(rb"([A-Za-z]+)(\d+)")
+_SHARED_STRINGS = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?sst\s[^>]*?\buniqueCount\s*=\s*(?:"(\d+)"|'(\d+)')"""
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ def check_xlsx_sheets(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            _check_shared_strings(path, archive, names)
             for name, part in sheet_parts(archive).items():
                 if part in names:
                     check_used_range(path, name, _used_range(archive, part))
@@ -89,9 +93,23 @@ def check_xlsx_sheets(path: Path) -> None:
         # What calamine would read must be sized first, so a package we cannot read is
         # refused rather than handed over unchecked.
         raise InputError(
-            f"{path.name}: cannot be read as an Excel workbook ({error}); "
+            f"{path.name}: cannot be read as an Excel or OpenDocument workbook ({error}); "
             "open it in Excel or LibreOffice and save it again"
         ) from None
+
+
+def _check_shared_strings(path: Path, archive: zipfile.ZipFile, names: set[str]) -> None:
+    """calamine makes room for as many shared strings as the table says it holds, when the
+    workbook is opened: `uniqueCount="4000000000"` asks for 96 GB."""
+    for part in (name for name in names if name.lower().endswith("sharedstrings.xml")):
+        found = next(filter(None, map(_SHARED_STRINGS.search, tag_chunks(archive, part))), None)
+        count = int(found[1] or found[2]) if found else 0
+        if count > MAX_SHEET_CELLS:
+            raise InputError(
+                f"{path.name}: its shared-strings table says it holds {count:,} texts, more "
+                f"than the {MAX_SHEET_CELLS:,} a workbook may have; save it again from Excel "
+                "or LibreOffice"
+            )
 
 
 def check_used_range(path: Path, sheet: str, used: UsedRange | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import resource
 import subprocess
 import sys
@@ -114,7 +115,9 @@ def test_a_cell_tag_that_cannot_be_read_refuses_the_file(tmp_path: Path) -> None
     message = refusal(
         workbook(tmp_path / "odd.xlsx", LABELS + '<row r="3"><c r=XFD3><v>1</v></c></row>')
     )
-    assert message.startswith("odd.xlsx: cannot be read as an Excel workbook (a cell or row tag")
+    assert message.startswith(
+        "odd.xlsx: cannot be read as an Excel or OpenDocument workbook (a cell or row tag"
+    )
 
 
 def test_a_cell_beyond_excels_last_row_is_refused(tmp_path: Path) -> None:
@@ -178,3 +181,21 @@ def test_repeated_rows_and_cells_that_make_a_table_too_large_are_refused(
 ) -> None:
     message = refusal(ods(tmp_path / "far.ods", rows))
     assert message.startswith(f"far.ods, sheet 'Labels': its used range {used}, more than")
+
+
+def test_a_shared_strings_table_claiming_billions_is_refused_before_calamine_opens_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "claims.xlsx"
+    write_xlsx(path, {"Labels": [["name", "type"], ["Tone", "text"]]})
+    with zipfile.ZipFile(path) as source:
+        items = [(item.filename, source.read(item.filename)) for item in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in items:
+            if name == "xl/sharedStrings.xml":
+                data = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4000000000"', data)
+            target.writestr(name, data)
+    assert refusal(path) == (
+        "claims.xlsx: its shared-strings table says it holds 4,000,000,000 texts, more than "
+        f"the {MAX_SHEET_CELLS:,} a workbook may have; save it again from Excel or LibreOffice"
+    )
