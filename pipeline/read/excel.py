@@ -37,6 +37,10 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+# Each merged range is one warning up to this many; a sheet with more gets one line for the rest.
+MAX_MERGED_WARNINGS = 20
+
+
 @dataclass
 class WorkbookReader(Reader):
     _hidden_cells: dict[str, Hidden] | None = field(default=None, init=False, repr=False)
@@ -90,13 +94,20 @@ class WorkbookReader(Reader):
         return self._hidden_cells
 
     def _warn_merged(self, data: Any, name: str) -> None:
-        for (top, left), (bottom, right) in data.merged_cell_ranges or ():
+        merged = data.merged_cell_ranges or ()
+        for (top, left), (bottom, right) in merged[:MAX_MERGED_WARNINGS]:
             span = f"{column_letters(left)}{top + 1}:{column_letters(right)}{bottom + 1}"
             self.warn(
                 f"merged cells {span}: only the first cell holds a value, the others read as blank",
                 "unmerge the cells and fill each one",
                 sheet=name,
                 row=top + 1,
+            )
+        if len(merged) > MAX_MERGED_WARNINGS:
+            self.warn(
+                f"{len(merged) - MAX_MERGED_WARNINGS:,} more merged ranges",
+                "unmerge the cells and fill each one",
+                sheet=name,
             )
 
 
