@@ -14,6 +14,7 @@ from pipeline.errors import InputError
 from pipeline.read.base import Reader, Sheet, table
 from pipeline.read.ods_size import check_ods_tables
 from pipeline.read.sheet_size import check_xlsx_sheets
+from pipeline.read.xls_size import check_xls_sheets
 from pipeline.read.xlsx_hidden import Hidden, hidden_cells
 from pipeline.read.xlsx_parts import column_letters
 from pipeline.rows import Problem, RawRow
@@ -46,11 +47,13 @@ class WorkbookReader(Reader):
     _hidden_cells: dict[str, Hidden] | None = field(default=None, init=False, repr=False)
 
     def _sheets(self) -> Iterator[Sheet]:
-        # Before calamine opens the file: it reads every table of an .ods then, and makes
-        # room for an .xlsx's shared strings.
+        # Before calamine opens the file: it reads every sheet of an .ods or .xls then, and
+        # makes room for an .xlsx's shared strings.
         if self.format == "ods":
             check_ods_tables(self.path)
-        elif self.format in ("xlsx", "xlsm"):
+        elif self.format == "xls":
+            check_xls_sheets(self.path)
+        else:
             check_xlsx_sheets(self.path)
         try:
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
