@@ -6,6 +6,7 @@ stage treats them exactly like the same text typed into a spreadsheet cell."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from pipeline.read.base import Reader, Sheet
 from pipeline.read.detect import check_whole_file_size
 from pipeline.read.text import sniff_encoding
 from pipeline.rows import RawRow
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def value_text(value: Any) -> str:
@@ -129,7 +132,15 @@ class JsonReader(Reader):
                 f"{self.path.name}: {where} {number} is {_kind(item)}, not an object "
                 "with name and type"
             )
+        if not all(map(str.isascii, item)) and any(map(_SURROGATE.search, item)):
+            # A key is a column name, which every report writes: a lone surrogate (from a
+            # \ud800 escape) cannot be written, so the key keeps the escape instead.
+            return {_escaped(key): value for key, value in item.items()}
         return item
+
+
+def _escaped(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _kind(value: Any) -> str:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from pipeline.labels import LabelSpec
+from pipeline.rows import Problem, RawRow
 from pipeline.validate.problems import RowProblems
 
 # The server refuses a request body over 1 MiB (HTTP 413); the sandbox's MAX_BODY must
@@ -21,6 +23,11 @@ from pipeline.validate.problems import RowProblems
 MAX_BODY = 1024 * 1024
 
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_HINT = (
+    "the text holds half of a UTF-16 character pair (a broken \\ud800-style escape); "
+    "delete it or type the character again"
+)
 # A cell character becomes at most 6 bytes of JSON (\u00e9), and a one-character option
 # about 30 more with its value; a row with less text than this cannot reach MAX_BODY.
 _SMALL_ROW = MAX_BODY // 64 - 4096
@@ -67,12 +74,7 @@ def _check_text(payload: dict[str, Any], problems: RowProblems) -> None:
                 "delete the NUL character (\\x00) from this cell; most editors do not show it",
             )
         elif found is not None:
-            problems.add(
-                key,
-                f"Surrogate characters are not allowed: U+{ord(found):04X}.",
-                "the text holds half of a UTF-16 character pair (a broken \\ud800-style escape); "
-                "delete it or type the character again",
-            )
+            problems.add(key, surrogate_message(found), SURROGATE_HINT)
 
 
 def _check_size(payload: dict[str, Any], problems: RowProblems) -> None:
@@ -90,3 +92,25 @@ def _check_size(payload: dict[str, Any], problems: RowProblems) -> None:
         "server accepts in one request",
         f"shorten this cell: it makes {part:,} bytes of the request",
     )
+
+
+def surrogate_message(character: str) -> str:
+    return f"Surrogate characters are not allowed: U+{ord(character):04X}."
+
+
+def writable(raw: RawRow) -> tuple[RawRow, list[Problem]]:
+    """The row with each lone surrogate written as its escape (\\ud800), as no file can
+    hold one, and an error on each cell that held one. Only the JSON readers can pass one
+    on; every row comes through here, so the common case is one join and one test."""
+    joined = "".join(raw.cells.values())
+    if joined.isascii() or not _SURROGATE.search(joined):
+        return raw, []
+    cells = dict(raw.cells)
+    problems = []
+    for header, text in raw.cells.items():
+        found = _SURROGATE.search(text)
+        if found:
+            cells[header] = escaped = text.encode("utf-8", "backslashreplace").decode("utf-8")
+            message = surrogate_message(found.group())
+            problems.append(Problem(raw.row, raw.sheet, header, escaped, message, SURROGATE_HINT))
+    return replace(raw, cells=cells), problems

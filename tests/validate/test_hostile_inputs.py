@@ -138,3 +138,32 @@ def test_a_deep_json_cell_is_that_rows_problem(
     [problem] = [p for p in result.problems if p.severity == "error"]
     assert (problem.row, problem.column) == (2, column)
     assert problem.message == f"{column} is JSON nested more than 32 levels deep"
+
+
+def test_lone_surrogates_never_reach_the_sender_and_the_report_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "labels.json"
+    # As an exporter writes them: escapes that decode to lone surrogates, in a name, a key
+    # and a settings text; the last row is fine.
+    path.write_text(
+        '[{"name": "A\\ud800", "type": "text"}, {"name": "B", "type": "text", "x\\udc00": "1"},'
+        ' {"name": "C", "type": "text", "settings": {"placeholder": "\\ud801"}},'
+        ' {"name": "D", "type": "text"}]'
+    )
+    result = CliRunner().invoke(
+        app,
+        ["run", str(path), "--sandbox", "--rate", "0"],
+        env={"FI_API_KEY": "k" * 20, "FI_SECRET_KEY": "s" * 20},
+    )
+    assert result.exit_code == 1, result.stderr
+    report = (tmp_path / "labels.report.csv").read_text(encoding="utf-8")
+    assert [line.split(",")[4] for line in report.splitlines()[1:]] == [
+        "invalid",
+        "created",
+        "invalid",
+        "created",
+    ]
+    assert "name: Surrogate characters are not allowed: U+D800." in report
+    assert "settings: Surrogate characters are not allowed: U+D801." in report
