@@ -118,10 +118,13 @@ def _row_or_cell(
 
 
 def _attributes(text: bytes) -> dict[bytes, bytes]:
-    return {
-        found[1]: found[2] if found[2] is not None else found[3]
-        for found in _ATTRIBUTE.finditer(text)
-    }
+    """A tag's attributes; one given twice (which XML forbids) refuses the file, as which
+    of the two calamine takes is not ours to guess."""
+    found = [(m[1], m[2] if m[2] is not None else m[3]) for m in _ATTRIBUTE.finditer(text)]
+    attributes = dict(found)
+    if len(attributes) != len(found):
+        raise ValueError("an attribute given twice in one tag")
+    return attributes
 
 
 def _count(attributes: dict[bytes, bytes], key: bytes) -> int:

@@ -50,9 +50,13 @@ _SIX_DIGIT_ROWS = 999_999
 _TAG = re.compile(_PREFIX + rb"(c|row)" + _ATTRS + rb"(/?)>")
 _REFERENCE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _A1 = re.compile(rb"([A-Za-z]+)(\d+)")
-_SHARED_STRINGS = re.compile(
-    rb"""<(?:[A-Za-z_][\w.-]*:)?sst\s[^>]*?\buniqueCount\s*=\s*(?:"(\d+)"|'(\d+)')"""
+# XML allows an attribute once, but calamine takes the last of two: a second `r` (or
+# uniqueCount) must not hide behind a first one that looks harmless.
+_SECOND_REFERENCE = re.compile(
+    rb"""<c r="[^"]*"(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+r\s*="""
 )
+_SHARED_STRINGS = re.compile(_PREFIX + rb"sst" + _ATTRS + rb"/?>")
+_UNIQUE_COUNT = re.compile(rb"""\suniqueCount\s*=\s*(?:"(\d*)"|'(\d*)')""")
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,8 @@ def _check_shared_strings(path: Path, archive: zipfile.ZipFile, names: set[str])
     workbook is opened: `uniqueCount="4000000000"` asks for 96 GB."""
     for part in (name for name in names if name.lower().endswith("sharedstrings.xml")):
         found = next(filter(None, map(_SHARED_STRINGS.search, tag_chunks(archive, part))), None)
-        count = int(found[1] or found[2]) if found else 0
+        counts = _UNIQUE_COUNT.findall(found[1]) if found else []
+        count = max((int(double or single or 0) for double, single in counts), default=0)
         if count > MAX_SHEET_CELLS:
             raise InputError(
                 f"{path.name}: its shared-strings table says it holds {count:,} texts, more "
@@ -154,6 +159,8 @@ def _usual_columns(archive: zipfile.ZipFile, part: str) -> int | None:
     columns = 0
     for piece in tag_chunks(archive, part):
         if _UNUSUAL_CELL.search(piece) or (b":c" in piece and _PREFIXED_CELL.search(piece)):
+            return None
+        if _SECOND_REFERENCE.search(piece):
             return None
         letters = set(_COLUMN.findall(piece))
         if letters:
@@ -220,8 +227,11 @@ def _walk(archive: zipfile.ZipFile, part: str) -> UsedRange | None:
     walk = _Walk()
     for piece in tag_chunks(archive, part):
         for name, attributes, closed in _tags(piece, part):
-            found = _REFERENCE.search(attributes)
-            reference = (found[1] if found[1] is not None else found[2]) if found else None
+            found = _REFERENCE.findall(attributes)
+            if len(found) > 1:
+                kind = "cell" if name == b"c" else "row"
+                raise ValueError(f"a {kind} tag with two references in {part}")
+            reference = (found[0][0] or found[0][1]) if found else None
             if name == b"row":
                 walk.row_tag(reference)
             else:

@@ -111,6 +111,19 @@ def test_sheets_wide_or_long_within_the_bound_read(tmp_path: Path, far: str, row
     assert next(read_rows(path)).cells["name"] == "Tone"
 
 
+@pytest.mark.parametrize(
+    "twice",
+    [
+        '<row r="3"><c r="A3" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+        '<row r="3"><c r="A3" s=">" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    ],
+)
+def test_a_cell_with_two_references_is_refused(tmp_path: Path, twice: str) -> None:
+    # calamine places it by the second, the one a first harmless-looking one would hide.
+    message = refusal(workbook(tmp_path / "twice.xlsx", LABELS + twice))
+    assert "(a cell tag with two references in xl/worksheets/sheet1.xml)" in message
+
+
 def test_a_cell_tag_that_cannot_be_read_refuses_the_file(tmp_path: Path) -> None:
     message = refusal(
         workbook(tmp_path / "odd.xlsx", LABELS + '<row r="3"><c r=XFD3><v>1</v></c></row>')
@@ -193,9 +206,22 @@ def test_a_shared_strings_table_claiming_billions_is_refused_before_calamine_ope
     with zipfile.ZipFile(path, "w") as target:
         for name, data in items:
             if name == "xl/sharedStrings.xml":
-                data = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4000000000"', data)
+                # The first looks harmless; calamine takes the second.
+                data = re.sub(
+                    rb'uniqueCount="\d+"', b'uniqueCount="1" uniqueCount="4000000000"', data
+                )
             target.writestr(name, data)
     assert refusal(path) == (
         "claims.xlsx: its shared-strings table says it holds 4,000,000,000 texts, more than "
         f"the {MAX_SHEET_CELLS:,} a workbook may have; save it again from Excel or LibreOffice"
+    )
+
+
+def test_a_table_attribute_given_twice_is_refused(tmp_path: Path) -> None:
+    twice = WIDE_VALUE.replace(
+        "<table:table-cell", '<table:table-cell table:number-columns-repeated="1"'
+    )
+    message = refusal(ods(tmp_path / "twice.ods", f"<table:table-row>{twice}</table:table-row>"))
+    assert message.endswith(
+        "(an attribute given twice in one tag); open it in LibreOffice and save it again"
     )
