@@ -3,6 +3,8 @@ text file's first bytes say it is something else. `inputs` picks the reader from
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from pipeline.errors import InputError
@@ -10,6 +12,8 @@ from pipeline.errors import InputError
 FORMATS = ("csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "jsonl")
 TEXT_FORMATS = frozenset({"csv", "tsv", "txt"})
 WORKBOOK_FORMATS = frozenset({"xlsx", "xlsm", "xls", "ods"})
+# JSON and other tools' exports are parsed whole; a label file is far smaller than this.
+MAX_WHOLE_FILE = 256 * 2**20
 
 # Magic numbers of files people rename by mistake, so we can say what the file really is.
 _MAGIC = (
@@ -34,12 +38,46 @@ def detect_format(path: Path) -> str:
 
 
 def check_readable(path: Path) -> None:
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if not path.is_file():
-        raise InputError(f"{path}: not a file")
-    if path.stat().st_size == 0:
+    """Refuse, as one line, a file that cannot be read: missing, not permitted, empty, or
+    not a regular file (a directory, or a pipe or device, whose reading could block or
+    never end)."""
+    try:
+        _check_regular(path, os.stat(path))
+        # Non-blocking, so a pipe put in the file's place since the stat cannot hang us.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except PermissionError:
+        raise InputError(f"cannot read {path}: permission denied") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        info = os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
+    _check_regular(path, info)
+    if info.st_size == 0:
         raise InputError(f"{path.name}: the file is empty")
+
+
+def _check_regular(path: Path, info: os.stat_result) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            f"{path}: not a file (a pipe, socket or device); give the spreadsheet file itself"
+        )
+
+
+def check_whole_file_size(path: Path) -> None:
+    """For the readers that hold a whole file in memory (JSON, exports): refuse one beyond
+    `MAX_WHOLE_FILE` before reading it."""
+    size = path.stat().st_size
+    if size > MAX_WHOLE_FILE:
+        raise InputError(
+            f"{path.name}: {size / 2**20:,.0f} MiB is more than the {MAX_WHOLE_FILE // 2**20} MiB "
+            "a JSON file may have (it is read whole); split it, or save it as CSV"
+        )
 
 
 def reject_binary(path: Path, head: bytes) -> None:

@@ -12,7 +12,11 @@ import python_calamine
 
 from pipeline.errors import InputError
 from pipeline.read.base import Reader, Sheet, table
+from pipeline.read.ods_size import check_ods_tables
+from pipeline.read.sheet_size import check_xlsx_sheets
+from pipeline.read.xls_size import check_xls_sheets
 from pipeline.read.xlsx_hidden import Hidden, hidden_cells
+from pipeline.read.xlsx_parts import column_letters
 from pipeline.rows import Problem, RawRow
 
 
@@ -34,13 +38,8 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+# Each merged range is one warning up to this many; a sheet with more gets one line for the rest.
+MAX_MERGED_WARNINGS = 20
 
 
 @dataclass
@@ -48,6 +47,14 @@ class WorkbookReader(Reader):
     _hidden_cells: dict[str, Hidden] | None = field(default=None, init=False, repr=False)
 
     def _sheets(self) -> Iterator[Sheet]:
+        # Before calamine opens the file: it reads every sheet of an .ods or .xls then, and
+        # makes room for an .xlsx's shared strings.
+        if self.format == "ods":
+            check_ods_tables(self.path)
+        elif self.format == "xls":
+            check_xls_sheets(self.path)
+        else:
+            check_xlsx_sheets(self.path)
         try:
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
         except Exception as error:  # calamine raises several unrelated types for bad files
@@ -90,13 +97,20 @@ class WorkbookReader(Reader):
         return self._hidden_cells
 
     def _warn_merged(self, data: Any, name: str) -> None:
-        for (top, left), (bottom, right) in data.merged_cell_ranges or ():
-            span = f"{_column_letters(left)}{top + 1}:{_column_letters(right)}{bottom + 1}"
+        merged = data.merged_cell_ranges or ()
+        for (top, left), (bottom, right) in merged[:MAX_MERGED_WARNINGS]:
+            span = f"{column_letters(left)}{top + 1}:{column_letters(right)}{bottom + 1}"
             self.warn(
                 f"merged cells {span}: only the first cell holds a value, the others read as blank",
                 "unmerge the cells and fill each one",
                 sheet=name,
                 row=top + 1,
+            )
+        if len(merged) > MAX_MERGED_WARNINGS:
+            self.warn(
+                f"{len(merged) - MAX_MERGED_WARNINGS:,} more merged ranges",
+                "unmerge the cells and fill each one",
+                sheet=name,
             )
 
 

@@ -6,6 +6,8 @@ stage treats them exactly like the same text typed into a spreadsheet cell."""
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +15,11 @@ from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.read.base import Reader, Sheet
+from pipeline.read.detect import check_whole_file_size
 from pipeline.read.text import sniff_encoding
 from pipeline.rows import RawRow
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def value_text(value: Any) -> str:
@@ -31,14 +36,43 @@ def value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def json_document(path: Path, text: str) -> Any:
-    """The parsed file, or one line saying where its JSON breaks."""
+def json_document(path: Path, text: str, line: int | None = None) -> Any:
+    """The parsed text, or one line saying where its JSON breaks; `line` is the line of a
+    JSON Lines file the text is."""
+    where = path.name if line is None else f"{path.name}: line {line}"
+    if not text.strip():
+        raise InputError(f"{where}: holds no JSON, only white space")
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
+        at = f"column {error.colno}" if line else f"line {error.lineno}, column {error.colno}"
+        raise InputError(f"{where}: not valid JSON: {error.msg} ({at})") from None
+    except RecursionError:
+        # The json module's own depth bound (the recursion limit), met while parsing.
         raise InputError(
-            f"{path.name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+            f"{where}: JSON nested too deeply to read (over {sys.getrecursionlimit():,} "
+            "levels); a label needs only a few"
         ) from None
+    except ValueError:
+        # Python refuses to parse an integer of more than 4,300 digits.
+        raise InputError(f"{where}: holds a number of more than 4,300 digits") from None
+
+
+def nesting(value: Any, limit: int) -> int:
+    """How many arrays and objects deep a parsed value goes, counted level by level (no
+    recursion, so any depth is safe) and only up to `limit + 1`."""
+    depth, level = 0, [value]
+    while depth <= limit:
+        containers = [item for item in level if isinstance(item, list | dict)]
+        if not containers:
+            break
+        depth += 1
+        level = [
+            child
+            for container in containers
+            for child in (container.values() if isinstance(container, dict) else container)
+        ]
+    return depth
 
 
 @dataclass
@@ -59,6 +93,7 @@ class JsonReader(Reader):
         yield Sheet(None, list(headers), rows)
 
     def _text(self) -> str:
+        check_whole_file_size(self.path)
         encoding, fell_back = sniff_encoding(self.path)
         if fell_back:
             self.warn(
@@ -76,28 +111,41 @@ class JsonReader(Reader):
         if not isinstance(document, list):
             raise InputError(
                 f"{self.path.name}: expected an array of label objects or an object with a "
-                '"labels" array'
+                f'"labels" array, not {_kind(document)}'
             )
         return [(index, self._object(item, index)) for index, item in enumerate(document, 1)]
 
     def _lines(self) -> list[tuple[int, dict[str, Any]]]:
+        """One record per line. JSON Lines ends a line at \\n alone: str.splitlines would
+        also split at U+2028 and other breaks a JSON string may hold as they are."""
         records = []
-        for number, line in enumerate(self._text().splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(
-                    f"{self.path.name}: line {number} is not valid JSON: {error.msg}"
-                ) from None
-            records.append((number, self._object(item, number)))
+        for number, line in enumerate(self._text().split("\n"), start=1):
+            if line.strip():
+                item = json_document(self.path, line, number)
+                records.append((number, self._object(item, number)))
         return records
 
     def _object(self, item: Any, number: int) -> dict[str, Any]:
         if not isinstance(item, dict):
+            where = "line" if self.format == "jsonl" else "record"
             raise InputError(
-                f"{self.path.name}: record {number} is {type(item).__name__}, not an object "
+                f"{self.path.name}: {where} {number} is {_kind(item)}, not an object "
                 "with name and type"
             )
+        if not all(map(str.isascii, item)) and any(map(_SURROGATE.search, item)):
+            # A key is a column name, which every report writes: a lone surrogate (from a
+            # \ud800 escape) cannot be written, so the key keeps the escape instead.
+            return {_escaped(key): value for key, value in item.items()}
         return item
+
+
+def _escaped(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _kind(value: Any) -> str:
+    """A JSON value's kind as JSON calls it, for messages."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "true or false"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")

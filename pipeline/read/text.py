@@ -11,11 +11,15 @@ from typing import TextIO
 
 from pipeline.errors import InputError
 from pipeline.read.base import Reader, Sheet, table
+from pipeline.read.broken_csv import LineTooLongError, bounded_lines, broken_record
 from pipeline.read.detect import reject_binary
 
 # Python's default (128 KiB) rejects long descriptions; this still bounds a runaway cell.
+# It is well above what one label may send, so a long cell is that row's problem.
 MAX_CELL = 16 * 1024 * 1024
 csv.field_size_limit(MAX_CELL)
+# The csv module holds a whole line however long it is; no label sheet has one this long.
+MAX_LINE = 4 * MAX_CELL
 
 DELIMITERS = (",", ";", "\t", "|")
 _SCAN_CHUNK = 1 << 18
@@ -75,12 +79,21 @@ class TextReader(Reader):
                 yield sheet
 
     def _records(self, file: TextIO, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(file, delimiter=delimiter)
-        number = 0
+        # strict: a quote left open must not swallow the rest of the file into one cell
+        # unnoticed; the lax default reads on to the end and reports nothing.
+        reader = csv.reader(bounded_lines(file, MAX_LINE), delimiter=delimiter, strict=True)
+        last_line = 0
         try:
             for number, record in enumerate(reader, start=1):
                 yield number, record
-        except csv.Error as error:
+                last_line = reader.line_num
+        except LineTooLongError as error:
             raise InputError(
-                f"{self.path.name}: row {number + 1} cannot be read: {error}"
+                f"{self.path.name}: line {error.line} is longer than {MAX_LINE // 2**20} MiB; "
+                "this is not a label sheet, or its line breaks are lost"
             ) from None
+        except csv.Error as error:
+            broken = broken_record(
+                self.path, file.encoding, delimiter, last_line + 1, reader.line_num
+            )
+            raise InputError(f"{self.path.name}: {broken.message(str(error), MAX_CELL)}") from None

@@ -11,74 +11,72 @@ error cells; every value is still read by calamine.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
-from defusedxml.ElementTree import fromstring
+from pipeline.read.xlsx_parts import CHUNK, column_index, sheet_parts, tag_chunks
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# A cell element with its reference, attributes and content (or self-closed).
-_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+# A cell element with its reference, attributes and content (or self-closed). The content
+# stops at the next cell tag and is matched possessively, so a cell that is not closed
+# where expected (or closed as `</c >`, which is legal) costs its own length, never the
+# rest of the file: the scan is linear.
+_CELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>((?>[^<]+|<(?!/?c[\s>/]))*+)</c\s*>)', re.S
+)
+_CELL_START = b'<c r="'
 _FORMULA = re.compile(rb"<f[ >/]")
 _VALUE = re.compile(rb"<v>(.*?)</v>", re.S)
 _FORMULA_TEXT = re.compile(rb"<f[^>]*>(.*?)</f>", re.S)
-_CHUNK = 1 << 20
+# A cell longer than this is scanned in pieces (and may be missed): no real cell is.
+_LONGEST_CELL = 64 * CHUNK
 
 # (row number, 0-based column index) -> what the cell really holds, e.g. "#DIV/0!".
 Hidden = dict[tuple[int, int], str]
 
 
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + letter - 64
-    return index - 1
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> path of its XML part inside the archive."""
-    workbook = fromstring(archive.read("xl/workbook.xml"))
-    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG}Relationship")}
-    parts = {}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_REL}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        parts[sheet.get("name", "")] = posixpath.normpath(path)
-    return parts
-
-
 def _mentions_formula_or_error(archive: zipfile.ZipFile, part: str) -> bool:
     """A cheap streamed test, so files without formulas cost one decompression pass."""
-    tail = b""
-    with archive.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
-            window = tail + chunk
-            if b"<f" in window or b't="e"' in window:
-                return True
-            tail = window[-8:]
-    return False
+    return any(b"<f" in piece or b't="e"' in piece for piece in tag_chunks(archive, part))
 
 
-def _hidden_in(xml: bytes) -> Hidden:
+def _whole_cells(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part in pieces that each end where a cell starts, so no cell is split."""
+    carry = b""
+    for piece in tag_chunks(archive, part):
+        buffer = carry + piece
+        cut = buffer.rfind(_CELL_START)
+        if cut == 0 and len(buffer) < _LONGEST_CELL:
+            carry = buffer
+            continue
+        if cut <= 0:
+            cut = len(buffer)
+        yield buffer[:cut]
+        carry = buffer[cut:]
+    yield carry
+
+
+def _hidden_in(pieces: Iterator[bytes]) -> Hidden:
     found: Hidden = {}
-    for column, row, attributes, content in _CELL.findall(xml):
-        content = content or b""
-        value = _VALUE.search(content)
-        if b't="e"' in attributes:
-            text = value.group(1) if value else b"#VALUE!"
-            found[int(row), _column_index(column)] = text.decode("utf-8", "replace")
-        elif _FORMULA.search(content) and value is None:
-            formula = _FORMULA_TEXT.search(content)
-            text = formula.group(1) if formula else b""
-            found[int(row), _column_index(column)] = "=" + html.unescape(
-                text.decode("utf-8", "replace")
-            )
+    for xml in pieces:
+        for column, row, attributes, content in _CELL.findall(xml):
+            text = _hidden_text(attributes, content)
+            if text is not None:
+                found[int(row), column_index(column.decode())] = text
     return found
+
+
+def _hidden_text(attributes: bytes, content: bytes) -> str | None:
+    """What an error cell or a formula without a saved value holds; None for other cells."""
+    value = _VALUE.search(content)
+    if b't="e"' in attributes:
+        return (value.group(1) if value else b"#VALUE!").decode("utf-8", "replace")
+    if _FORMULA.search(content) and value is None:
+        formula = _FORMULA_TEXT.search(content)
+        text = formula.group(1) if formula else b""
+        return "=" + html.unescape(text.decode("utf-8", "replace"))
+    return None
 
 
 def hidden_cells(path: Path) -> dict[str, Hidden]:
@@ -86,9 +84,10 @@ def hidden_cells(path: Path) -> dict[str, Hidden]:
     try:
         with zipfile.ZipFile(path) as archive:
             result = {}
-            for name, part in _sheet_parts(archive).items():
-                if part in archive.namelist() and _mentions_formula_or_error(archive, part):
-                    hidden = _hidden_in(archive.read(part))
+            names = set(archive.namelist())
+            for name, part in sheet_parts(archive).items():
+                if part in names and _mentions_formula_or_error(archive, part):
+                    hidden = _hidden_in(_whole_cells(archive, part))
                     if hidden:
                         result[name] = hidden
             return result

@@ -13,6 +13,8 @@ import math
 import re
 from typing import Any
 
+from pipeline.read.jsonfile import nesting
+
 
 class CellError(ValueError):
     def __init__(self, message: str, hint: str) -> None:
@@ -21,6 +23,9 @@ class CellError(ValueError):
         self.hint = hint
 
 
+# A label's settings nest three levels at most (settings, options, one option).
+MAX_JSON_DEPTH = 32
+_TOO_DEEP = object()
 _TRUE = frozenset({"true", "yes", "y", "1", "on", "x"})
 _FALSE = frozenset({"false", "no", "n", "0", "off", ""})
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -97,13 +102,7 @@ def _one_option(part: str) -> dict[str, str]:
 
 
 def _json_options(raw: str) -> list[dict[str, str]]:
-    try:
-        items: Any = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise CellError(
-            f"options is not valid JSON: {error.msg} at character {error.pos + 1}",
-            'write ["Good", "Bad"] or Good; Bad',
-        ) from None
+    items = json_cell(raw, "options", 'write ["Good", "Bad"] or Good; Bad')
     if not isinstance(items, list):
         raise CellError("options must be a list", 'write ["Good", "Bad"] or Good; Bad')
     options = []
@@ -121,15 +120,32 @@ def _json_options(raw: str) -> list[dict[str, str]]:
 
 
 def parse_json_object(text: str) -> dict[str, Any]:
-    try:
-        value: Any = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CellError(
-            f"settings is not valid JSON: {error.msg} at character {error.pos + 1}",
-            'write a JSON object such as {"min": 0, "max": 5}, with double quotes',
-        ) from None
+    value = json_cell(
+        text, "settings", 'write a JSON object such as {"min": 0, "max": 5}, with double quotes'
+    )
     if not isinstance(value, dict):
         raise CellError(
             "settings must be a JSON object", 'write a JSON object such as {"no_of_stars": 5}'
         )
+    return value
+
+
+def json_cell(text: str, column: str, hint: str) -> Any:
+    """A cell's JSON, nested at most `MAX_JSON_DEPTH` deep: a cell nested deeper is that
+    row's problem, never the file's (the json module would raise RecursionError)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CellError(
+            f"{column} is not valid JSON: {error.msg} at character {error.pos + 1}", hint
+        ) from None
+    except RecursionError:
+        value = _TOO_DEEP
+    except ValueError:
+        # Python refuses to parse an integer of more than 4,300 digits.
+        raise CellError(f"{column} holds a number of more than 4,300 digits", hint) from None
+    # Only a cell with many brackets can be deep; the count spares the walk for the rest.
+    deep = text.count("[") + text.count("{") > MAX_JSON_DEPTH
+    if value is _TOO_DEEP or (deep and nesting(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH):
+        raise CellError(f"{column} is JSON nested more than {MAX_JSON_DEPTH} levels deep", hint)
     return value

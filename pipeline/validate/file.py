@@ -17,6 +17,7 @@ from pipeline.read.inputs import open_input
 from pipeline.rows import CheckedRow, Problem, RawRow
 from pipeline.validate.columns import ColumnMap, map_columns
 from pipeline.validate.duplicates import DuplicateIndex
+from pipeline.validate.payload import writable
 from pipeline.validate.row import RowChecker
 
 
@@ -109,11 +110,14 @@ class FileCheck:
         return columns
 
     def _check(self, raw: RawRow, checker: RowChecker) -> CheckedRow:
+        raw, unwritable = writable(raw)
         if raw.skip is not None:
             return _named(_skipped(raw), checker)
         checked = checker.check(raw)
         if raw.notes:
             checked = _with_notes(checked)
+        if unwritable:
+            checked = _with_unwritable(checked, unwritable)
         if checked.label is not None:
             checked = self._duplicates.check(checked, checker.name)
         return checked if checked.label is not None else _named(checked, checker)
@@ -168,6 +172,14 @@ def _named(checked: CheckedRow, checker: RowChecker) -> CheckedRow:
         name=cells.get(checker.name, "").strip(),
         type=cells.get(checker.type, "").strip(),
     )
+
+
+def _with_unwritable(checked: CheckedRow, unwritable: list[Problem]) -> CheckedRow:
+    """The row is invalid; a settings cell's escape parses to the same surrogate again,
+    which is not said twice."""
+    said = {(found.column, found.message) for found in unwritable}
+    rest = [found for found in checked.problems if (found.column, found.message) not in said]
+    return replace(checked, label=None, problems=[*unwritable, *rest])
 
 
 def _with_notes(checked: CheckedRow) -> CheckedRow:

@@ -17,6 +17,7 @@ from pipeline.validate import messages
 from pipeline.validate.cells import CellError, parse_json_object
 from pipeline.validate.columns import ColumnMap, label_type, snake_case
 from pipeline.validate.fields import LABEL_FIELDS, OWNERS, PARSERS, Parser
+from pipeline.validate.payload import check_payload
 from pipeline.validate.problems import RowProblems
 
 # A column this sheet has, with how to read it: (field, header, parser).
@@ -57,6 +58,7 @@ class RowChecker:
             for key, message, hint in messages.validation_problems(error, kind, failed):
                 problems.add(key, message, hint)
             return CheckedRow(raw, None, problems.found)
+        check_payload(cells, label, problems)
         if problems.found and problems.has_errors():
             return CheckedRow(raw, None, problems.found)
         _warn(kind, settings, label, problems)

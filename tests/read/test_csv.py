@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import InputError
 from pipeline.read import detect_format, open_reader, read_rows
-from pipeline.read.text import sniff_delimiter
+from pipeline.read import text as text_reader
+from pipeline.read.text import MAX_CELL, sniff_delimiter
 from tests.sheets import write_csv
 
 
@@ -136,3 +138,53 @@ def test_cells_our_reports_quoted_read_back_as_typed(tmp_path: Path) -> None:
         {"name": "=SUM(A1)", "type": "-x"},
         {"name": "it's", "type": "'-5"},
     ]
+
+
+def refusal(path: Path) -> str:
+    with pytest.raises(InputError) as error:
+        list(read_rows(path))
+    return str(error.value)
+
+
+def test_a_quote_never_closed_refuses_the_file_naming_the_line(tmp_path: Path) -> None:
+    text = 'name,type,description\nA,text,"oops\nB,text,x\nC,text,y\n'
+    message = refusal(write_csv(tmp_path / "a.csv", text))
+    assert message.startswith("a.csv: line 2: a cell opens a quote that is never closed")
+    assert 'add the closing "' in message
+
+
+def test_a_quote_closed_by_a_later_cells_quote_names_where_it_opened(tmp_path: Path) -> None:
+    text = 'name\ttype\tdescription\n\nA\ttext\t"oops\nB\ttext\tx\nC\ttext\t"fine"\n'
+    message = refusal(write_csv(tmp_path / "a.tsv", text))
+    assert message.startswith("a.tsv: line 3: a cell opens a quote that is not closed")
+    assert "on line 5" in message
+
+
+def test_text_after_a_closing_quote_is_refused(tmp_path: Path) -> None:
+    message = refusal(write_csv(tmp_path / "a.csv", 'name,type\n"two\nlines",text\nA,"x"y\n'))
+    assert message.startswith("a.csv: line 4: text follows the closing quote of a cell")
+
+
+def test_quoted_cells_with_line_breaks_and_doubled_quotes_still_read(tmp_path: Path) -> None:
+    text = 'name,type,description\nA,text,"two\r\nlines, ""quoted"""\nB,text,"x"\n'
+    assert cells(write_csv(tmp_path / "a.csv", text)) == [
+        {"name": "A", "type": "text", "description": 'two\r\nlines, "quoted"'},
+        {"name": "B", "type": "text", "description": "x"},
+    ]
+
+
+def test_a_cell_beyond_the_bound_is_refused(tmp_path: Path) -> None:
+    text = 'name,type,description\nA,text,"' + "x" * (MAX_CELL + 1) + '"\n'
+    message = refusal(write_csv(tmp_path / "a.csv", text))
+    assert message == (
+        "a.csv: line 2: a cell is longer than 16 MiB (the quote opened on line 2 may never "
+        "be closed); shorten the cell, or close its quote"
+    )
+
+
+def test_a_line_beyond_the_bound_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(text_reader, "MAX_LINE", 40)
+    path = write_csv(tmp_path / "a.csv", "name,type\nA,text\n" + "B," * 30 + "\n")
+    assert refusal(path).startswith("a.csv: line 3 is longer than")

@@ -106,3 +106,17 @@ def test_opendocument_spreadsheet(tmp_path: Path) -> None:
         2,
         {"name": "Stars", "type": "star", "no_of_stars": "4", "allow_notes": "TRUE"},
     )
+
+
+def test_many_merged_ranges_warn_each_of_the_first_and_count_the_rest(tmp_path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(tmp_path / "a.xlsx"))
+    sheet = workbook.add_worksheet("S")
+    sheet.write_row(0, 0, ["name", "type"])
+    for row in range(1, 101):
+        sheet.write(row, 0, f"L{row}")
+        sheet.merge_range(row, 1, row, 2, "text")
+    workbook.close()
+    reader = open_reader(tmp_path / "a.xlsx")
+    assert len(list(reader)) == 100
+    assert len(reader.warnings) == 21
+    assert reader.warnings[-1].message == "80 more merged ranges"

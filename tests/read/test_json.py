@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from pipeline.errors import InputError
 from pipeline.read import open_reader, read_rows
+from pipeline.read.migrate import read_migration
 from pipeline.validate import check_rows
 
 
@@ -72,3 +76,34 @@ def test_utf16_json(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_text('[{"name": "Qualität", "type": "text"}]', encoding="utf-16")
     assert [r.cells["name"] for r in read_rows(path)] == ["Qualität"]
+
+
+def test_jsonl_ends_a_line_at_newline_only(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    # U+2028 and U+0085 may stand in a JSON string as they are; str.splitlines breaks on both.
+    path.write_text(
+        '{"name": "A\u2028B", "type": "text"}\r\n{"name": "C\x85D", "type": "text"}\n',
+        encoding="utf-8",
+    )
+    assert [(row.row, row.cells["name"]) for row in read_rows(path)] == [
+        (1, "A\u2028B"),
+        (2, "C\x85D"),
+    ]
+
+
+def test_json_with_a_byte_order_mark_reads(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"name": "A", "type": "text"}]).encode())
+    assert [row.cells for row in read_rows(path)] == [{"name": "A", "type": "text"}]
+
+
+@pytest.mark.parametrize("depth", [65, 5000])
+def test_an_export_nested_too_deep_is_refused(tmp_path: Path, depth: int) -> None:
+    path = tmp_path / "scores.json"
+    path.write_text(
+        json.dumps([{"name": "A", "dataType": "BOOLEAN", "x": None}]).replace(
+            "null", "[" * depth + "]" * depth
+        )
+    )
+    with pytest.raises(InputError, match="nested"):
+        read_migration(path, "langfuse")

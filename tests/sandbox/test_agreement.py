@@ -16,13 +16,18 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from pipeline.labels import LABEL_TYPES, SETTINGS_KEYS, LabelSpec
-from pipeline.sandbox import rules
+from pipeline.sandbox import app, rules
 from pipeline.sandbox.store import OUTPUT_TYPES
+from pipeline.validate import payload
 
 
 def test_the_sandbox_knows_the_clients_types() -> None:
     assert len(set(rules.LABEL_TYPES)) == len(rules.LABEL_TYPES)
     assert set(rules.LABEL_TYPES) == set(LABEL_TYPES)
+
+
+def test_validation_refuses_the_request_bodies_the_sandbox_refuses() -> None:
+    assert payload.MAX_BODY == app.MAX_BODY
 
 
 def test_every_type_has_an_output_type() -> None:

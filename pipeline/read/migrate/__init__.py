@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
-from pipeline.read.detect import check_readable
-from pipeline.read.jsonfile import json_document
+from pipeline.read.detect import check_readable, check_whole_file_size
+from pipeline.read.jsonfile import json_document, nesting
 from pipeline.read.migrate import (
     argilla,
     braintrust,
@@ -44,6 +44,9 @@ SOURCES: dict[str, Source] = {
 }
 
 
+MAX_EXPORT_DEPTH = 64
+
+
 @dataclass
 class Migration:
     source: Source
@@ -59,11 +62,20 @@ def load(path: Path) -> Any:
     gets the same one-line message a broken JSON sheet would.
     """
     check_readable(path)
+    check_whole_file_size(path)
     encoding, _ = sniff_encoding(path)
     content = path.read_text(encoding=encoding, errors="replace").lstrip("\ufeff")
     if path.suffix.lower() == ".xml" or content.lstrip().startswith("<"):
         return content
-    return json_document(path, content)
+    doc = json_document(path, content)
+    # The sources walk records with plain recursion (str() of a value, for one); no
+    # export of label definitions nests anywhere near this deep.
+    if nesting(doc, MAX_EXPORT_DEPTH) > MAX_EXPORT_DEPTH:
+        raise InputError(
+            f"{path.name}: JSON nested more than {MAX_EXPORT_DEPTH} levels deep; "
+            "this is not an export of label definitions"
+        )
+    return doc
 
 
 def detect(doc: Any) -> Source | None:
