@@ -6,7 +6,6 @@ The stages (and aiohttp) are imported when the command runs, not when the CLI st
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
@@ -20,6 +19,7 @@ import typer
 from pipeline.cli.app import EXIT_FATAL, app
 from pipeline.cli.failures import fail
 from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.safe import json_text, shown
 
 if TYPE_CHECKING:
     from pipeline.report.summary import ImportSummary
@@ -164,10 +164,10 @@ def _table() -> Callable[[ImportSummary], None]:
 def _tell(summary: ImportSummary, table: Callable[[ImportSummary], None] | None) -> None:
     """The file's warnings on stderr; the summary on stdout, as a table or as JSON."""
     for warning in summary.file_warnings:
-        typer.echo(f"{PREFIX}: {warning}", err=True)
+        typer.echo(f"{PREFIX}: {shown(warning)}", err=True)
     if table is not None:
         table(summary)
         return
-    sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(summary.to_dict()) + "\n")
     if summary.stopped:
-        typer.echo(f"{PREFIX}: stopped: {summary.stop_message}", err=True)
+        typer.echo(f"{PREFIX}: stopped: {shown(summary.stop_message)}", err=True)

@@ -13,6 +13,7 @@ import typer
 
 from pipeline.cli.app import app
 from pipeline.cli.failures import fail
+from pipeline.cli.safe import shown
 from pipeline.errors import UsageError
 
 if TYPE_CHECKING:
@@ -118,8 +119,8 @@ def _serve(config: SandboxConfig, host: str, port: int, db: Path | None) -> None
     from pipeline.sandbox.server import serve_until_stopped
 
     def announce(url: str) -> None:
-        print(url, flush=True)
-        keys = ", ".join(o.api_key for o in config.orgs)
+        print(shown(url), flush=True)
+        keys = shown(", ".join(o.api_key for o in config.orgs))
         print(f"sandbox serving organisations: {keys}; Ctrl-C to stop", file=sys.stderr)
 
     try:

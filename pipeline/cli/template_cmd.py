@@ -9,6 +9,7 @@ import typer
 
 from pipeline.cli.app import app
 from pipeline.cli.failures import fail
+from pipeline.cli.safe import shown
 from pipeline.errors import UsageError
 
 
@@ -22,7 +23,8 @@ def template(
         _write(out, force=force)
     except Exception as exc:
         raise fail("label-import template", exc) from None
-    typer.echo(f"wrote {out}: fill it in, then run: label-import validate {out}")
+    name = shown(out)
+    typer.echo(f"wrote {name}: fill it in, then run: label-import validate {name}")
 
 
 def _write(out: Path, *, force: bool) -> None:

@@ -5,7 +5,6 @@ The validation stage is imported when the command runs, and rich only for a tabl
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,7 @@ import typer
 from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, app
 from pipeline.cli.failures import fail
 from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.safe import json_text, shown
 from pipeline.errors import InputError
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def validate(
     except Exception as exc:
         raise fail("label-import validate", exc) from None
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json_text(result.to_dict(), indent=2))
     else:
         _print(result)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ROWS_FAILED)
@@ -57,7 +57,7 @@ def _validate(path: Path, **options: Any) -> ValidationResult:
 def _print(result: ValidationResult) -> None:
     # Plain text, one line, so scripts can grep it; rich is loaded only for a table.
     typer.echo(
-        f"{result.path} ({result.format}): {result.rows_read} rows read, "
+        f"{shown(result.path)} ({result.format}): {result.rows_read} rows read, "
         f"{result.valid} valid, {result.invalid} invalid, "
         + (f"{result.skipped} skipped, " if result.skipped else "")
         + f"{result.warnings} warnings"
@@ -75,7 +75,7 @@ def _print_table(problems: list[Problem]) -> None:
     table = Table("row", "column", "value", "problem", "how to fix", show_lines=False)
     for problem in problems[:MAX_TABLE_ROWS]:
         # Text, not markup: a value like "[red]1" is shown as the user typed it.
-        table.add_row(*map(Text, _cells(problem)))
+        table.add_row(*(Text(shown(cell)) for cell in _cells(problem)))
     console = Console(highlight=False, soft_wrap=False)
     console.print(table)
     if len(problems) > MAX_TABLE_ROWS:
@@ -92,5 +92,4 @@ def _cells(problem: Problem) -> tuple[str, str, str, str, str]:
 
 
 def _short(value: str, limit: int = 40) -> str:
-    value = value.replace("\n", "\\n")
     return value if len(value) <= limit else value[: limit - 1] + "…"
