@@ -103,11 +103,17 @@ def _organisations(pairs: list[str]) -> tuple[Organisation, ...]:
 
     if not pairs:
         return (Organisation(DEMO_API_KEY, DEMO_SECRET_KEY),)
-    orgs = []
+    orgs: list[Organisation] = []
     for pair in pairs:
         key, sep, secret = pair.partition(":")
         if not sep or not key or not secret:
             raise typer.BadParameter("expected KEY:SECRET", param_hint="--org")
+        if any(org.api_key == key for org in orgs):
+            # The key names the organisation; the secret stays off the screen.
+            raise typer.BadParameter(
+                f"key '{shown(key)}' is given twice: each organisation needs its own key",
+                param_hint="--org",
+            )
         orgs.append(Organisation(key, secret))
     return tuple(orgs)
 

@@ -135,3 +135,10 @@ def test_unusable_store_files_are_one_line_errors(tmp_path: Path) -> None:
         result = refused("--port", "0", "--db", str(db))
         assert result.exit_code == 2
         assert words in result.stderr
+
+
+def test_an_organisation_key_given_twice_is_a_usage_error_that_keeps_the_secrets() -> None:
+    result = refused("--port", "0", "--org", "k1:first-secret", "--org", "k1:second-secret")
+    assert result.exit_code == 2
+    assert "'k1' is given twice" in result.stderr and "--org" in result.stderr
+    assert "first-secret" not in result.stderr and "second-secret" not in result.stderr
