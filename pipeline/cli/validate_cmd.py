@@ -12,6 +12,7 @@ import typer
 
 from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, app
 from pipeline.cli.failures import fail
+from pipeline.cli.interrupt import end_on_signals, interrupted
 from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
 from pipeline.cli.safe import json_text, shown
 from pipeline.errors import InputError
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from pipeline.rows import Problem
     from pipeline.validate import ValidationResult
 
+PREFIX = "label-import validate"
 # A terminal table of thousands of rows helps nobody; --json has them all.
 MAX_TABLE_ROWS = 200
 
@@ -32,15 +34,17 @@ def validate(
     include_archived: IncludeArchived = False,
     as_json: AsJson = False,
 ) -> None:
-    """Check every row of INPUT offline. Exit 0 all valid, 1 rows invalid, 2 file unusable."""
+    """Check every row of INPUT offline. Exit 0 all valid, 1 rows invalid, 2 file unusable,
+    3 interrupted."""
+    end_on_signals()
     try:
         result = _validate(input, sheet=sheet, source=source, include_archived=include_archived)
-    except Exception as exc:
-        raise fail("label-import validate", exc) from None
-    if as_json:
-        typer.echo(json_text(result.to_dict(), indent=2))
-    else:
-        _print(result)
+        if as_json:
+            typer.echo(json_text(result.to_dict(), indent=2))
+        else:
+            _print(result)
+    except KeyboardInterrupt:
+        raise interrupted(PREFIX, "") from None
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ROWS_FAILED)
 
 
@@ -51,7 +55,11 @@ def _validate(path: Path, **options: Any) -> ValidationResult:
         return validate_file(path, **options)
     except OSError as error:
         # validate writes nothing: an OSError is the input failing to read, so exit 2.
-        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise fail(
+            PREFIX, InputError(f"{path}: cannot be read ({error.strerror or error})")
+        ) from None
+    except Exception as exc:
+        raise fail(PREFIX, exc) from None
 
 
 def _print(result: ValidationResult) -> None:

@@ -262,7 +262,7 @@ async def test_a_signal_finishes_in_flight_requests_and_writes_the_report(
 async def test_a_second_sigint_stops_at_once_with_the_journal_intact(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
-    latency = 1.5  # every request takes this long: a graceful stop would wait for it
+    latency = 3.0  # every request takes this long: a graceful stop would wait for it
     box = await our_sandbox(sandbox_factory, latency_ms=latency * 1000)
     source = tmp_path / "labels.csv"
     write_labels_csv(source, 50)
