@@ -1,7 +1,7 @@
 """Ctrl-C and SIGTERM end `run` and `validate` with exit 3 and one line: never the shell's
 130 or 143 (a signal's default), never a traceback, never click's "Aborted!" (exit 1).
 
-Signal-safe means little work in the handler: it raises KeyboardInterrupt, which unwinds
+Signal-safe means little work in the handler: it raises `Interrupted`, which unwinds
 whatever the command was doing (closing files on the way) to the command, which says so.
 While `run` sends and writes its report, the importer's own handlers take over and hand
 these back when the report is written.
@@ -19,12 +19,22 @@ from pipeline.cli.app import EXIT_FATAL
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+class Interrupted(KeyboardInterrupt):
+    """A signal ends the command.
+
+    A KeyboardInterrupt, so that asyncio lets it through as it does Ctrl-C, but not the
+    bare class: CPython marks a `python -m` process in which a bare KeyboardInterrupt left
+    code run by exec() (dataclasses and pydantic build their methods so) as ended by
+    Ctrl-C, and at exit kills it with SIGINT (130) whatever its exit code.
+    """
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+    raise Interrupted
 
 
 def end_on_signals() -> None:
-    """From here until the process ends, SIGINT and SIGTERM raise KeyboardInterrupt.
+    """From here until the process ends, SIGINT and SIGTERM raise `Interrupted`.
 
     A handler of our own for SIGINT too, rather than Python's default one: asyncio's runner
     replaces that one with a handler that only cancels the main task at its next await,

@@ -127,7 +127,7 @@ def run(
             progress=not no_progress,
             sandbox=sandbox,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Interrupted, from a signal
         raise _interrupted(finished) from None
     raise typer.Exit(summary.exit_code)
 

@@ -43,7 +43,7 @@ def validate(
             typer.echo(json_text(result.to_dict(), indent=2))
         else:
             _print(result)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Interrupted, from a signal
         raise interrupted(PREFIX, "") from None
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ROWS_FAILED)
 

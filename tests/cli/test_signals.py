@@ -1,13 +1,16 @@
 """SIGINT and SIGTERM end `run` and `validate` with exit 3 and one line at every stage:
-while reading, while listing, while sending (tests/cli/test_run.py) and while the report is
-written, which a signal never cuts short. Real signals to real processes; each test waits
-for a sign of its stage (the input open, a request in flight, a temporary file) first."""
+while starting up, while reading, while listing, while sending (tests/cli/test_run.py)
+and while the report is written, which a signal never cuts short. Real signals to real
+processes; each test waits for a sign of its stage (a handler taken, the input open, a
+request in flight, a temporary file) first."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +26,7 @@ from pipeline.sandbox import SandboxHandle
 from tests.cli.test_run import cli_env, command, our_sandbox
 from tests.conftest import SandboxFactory
 from tests.import_helpers import read_report, write_labels_csv
+from tests.paths import REPO
 
 SIGNALS = [signal.SIGINT, signal.SIGTERM]
 NAMES = ["SIGINT", "SIGTERM"]
@@ -63,6 +67,40 @@ async def signalled(
 
 def files_in(folder: Path) -> set[str]:
     return {path.name for path in folder.iterdir()}
+
+
+def _catches_sigterm(pid: int) -> bool:
+    """Whether the process has a handler for SIGTERM (its SigCgt mask in /proc)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("signum", SIGNALS, ids=NAMES)
+async def test_a_signal_while_run_starts_up_exits_3_with_one_line(
+    sandbox_factory: SandboxFactory, tmp_path: Path, signum: signal.Signals
+) -> None:
+    """As soon as the process can take SIGTERM: it is still loading its modules."""
+    box = await our_sandbox(sandbox_factory)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 500)
+    argv = command(str(source), "--base-url", box.url, "--json")
+
+    code, out, err = await signalled(
+        argv, tmp_path, signum, lambda process: _catches_sigterm(process.pid)
+    )
+
+    assert (code, out) == (3, "")
+    assert err in (
+        "label-import: interrupted while starting; nothing was done\n",
+        "label-import: interrupted before anything was sent\n",
+    )
+    assert files_in(tmp_path) == {"labels.csv"}
+    assert (await box.stats())["requests"] == 0
 
 
 @pytest.mark.cli
@@ -183,3 +221,31 @@ async def test_a_signal_during_the_report_is_held_until_it_is_written(
     assert (summary.created, summary.stopped, summary.exit_code) == (12, "interrupted", 3)
     assert Counter(r["status"] for r in read_report(Path(summary.report))) == {"created": 12}
     assert {signum: signal.getsignal(signum) for signum in SIGNALS} == before
+
+
+EXEC_LOOP = """
+import os, signal, sys, threading
+from pipeline.cli.interrupt import end_on_signals
+end_on_signals()
+threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+try:
+    exec("while True: pass")  # how dataclasses and pydantic build their methods
+except KeyboardInterrupt:
+    sys.exit(3)
+"""
+
+
+@pytest.mark.cli
+def test_a_signal_inside_exec_code_keeps_the_exit_code_under_python_m(tmp_path: Path) -> None:
+    """CPython kills a `python -m` process with SIGINT at exit when a bare KeyboardInterrupt
+    left exec() code, whatever the exit code; the signal's exception is a subclass."""
+    package = tmp_path / "interrupted_in_exec"
+    package.mkdir()
+    (package / "__main__.py").write_text(EXEC_LOOP)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    done = subprocess.run(
+        [sys.executable, "-m", package.name], cwd=tmp_path, env=env, timeout=30, check=False
+    )
+
+    assert done.returncode == 3
