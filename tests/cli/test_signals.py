@@ -19,7 +19,10 @@ from typing import Any
 import anyio
 import pytest
 from anyio.abc import Process
+from typer.testing import CliRunner
 
+from pipeline.cli import app
+from pipeline.cli.interrupt import Interrupted
 from pipeline.importer import import_labels
 from pipeline.report.writers import write_report
 from pipeline.sandbox import SandboxHandle
@@ -249,3 +252,34 @@ def test_a_signal_inside_exec_code_keeps_the_exit_code_under_python_m(tmp_path: 
     )
 
     assert done.returncode == 3
+
+
+def _interrupted(*args: Any, **kwargs: Any) -> Any:
+    raise Interrupted
+
+
+@pytest.mark.parametrize(
+    ("args", "stage", "line"),
+    [
+        (["validate", "in.csv"], "pipeline.validate.validate_file", "validate: interrupted"),
+        (
+            ["template", "t.xlsx"],
+            "pipeline.validate.template.write_template",
+            "template: interrupted; t.xlsx may be incomplete",
+        ),
+    ],
+)
+def test_a_command_a_signal_ends_says_so_in_one_line_and_exits_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], stage: str, line: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(stage, _interrupted)  # the signal arrives while the stage works
+    handlers = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    try:
+        result = CliRunner().invoke(app, args)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == f"label-import {line}\n"
