@@ -185,3 +185,18 @@ def test_run_json_is_one_document_even_with_hostile_cells(tmp_path: Path) -> Non
     assert (summary["created"], summary["invalid"]) == (4, 5)
     assert any("unknown column" in warning for warning in summary["file_warnings"])
     assert_shown_as_text(done.stdout, colour=False)
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("args", [["run", "--sandbox"], ["validate"]], ids=["run", "validate"])
+def test_an_error_naming_a_hostile_file_is_one_escaped_line(
+    tmp_path: Path, args: list[str]
+) -> None:
+    name = f"[bold]x{ESC}[31m{ESC}]8;;x{ESC}\\\u202e.csv"
+
+    done = label_import(args[0], name, *args[1:], cwd=tmp_path, colour=True)
+
+    assert (done.returncode, done.stdout) == (2, "")
+    assert_shown_as_text(done.stderr, colour=False)
+    assert done.stderr.endswith(": [bold]x\\x1b[31m\\x1b]8;;x\\x1b\\\\u202e.csv: no such file\n")
+    assert len(done.stderr.splitlines()) == 1
