@@ -8,6 +8,7 @@ and `UsageError` (options, credentials, base URL).
 
 from __future__ import annotations
 
+import asyncio
 import math
 import signal
 import sys
@@ -49,6 +50,7 @@ from pipeline.send.stop import Stop
 from pipeline.validate import FileCheck
 
 TOP_ERRORS = 5
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -177,8 +179,11 @@ async def import_labels(
             (environment or `.env`).
         insecure: allow plain http to a host other than loopback.
         progress: called with a `Progress` when sending starts and as each row finishes.
-        handle_signals: SIGINT/SIGTERM stop gracefully, a second one at once. Only the
-            main thread receives signals, so it is off for library callers.
+        handle_signals: from the listing on, SIGINT/SIGTERM stop the sending gracefully,
+            a second one at once; one that comes while the report is written waits until
+            it is written, and the run ends interrupted. Before the listing, the caller's
+            handlers stay. Only the main thread of an asyncio loop receives signals, so it
+            is off for library callers.
 
     Returns:
         The `ImportSummary`: counts per status, every row's `RowOutcome`, the files written.
@@ -194,8 +199,7 @@ async def import_labels(
         InsecureURLError: plain http to a host other than loopback without `insecure`.
     """
     started = time.monotonic()
-    input_path = Path(path)
-    report_path = _checked_report(input_path, report)
+    input_path, report_path = _checked_paths(path, report)
     _check_limits(concurrency, rate, max_retries, max_wait, timeout, max_failures)
     credentials = resolve_credentials(api_key, secret_key, base_url, insecure=insecure)
     with output_lock(plan_path(report_path, input_path) if dry_run else report_path) as notices:
@@ -206,23 +210,36 @@ async def import_labels(
             list(check), journal, journal_file, on_existing, max_failures, resume, dry_run, progress
         )
         link = _Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
-        outcomes, sending = await _connect_and_send(run, link, handle_signals=handle_signals)
-        summary = _finish(run, outcomes, sending, report_path, input_path, started)
+        summary = await _send_and_report(
+            run, link, (input_path, report_path), started, handle_signals=handle_signals
+        )
     summary.file_warnings = [*notices, *(_notice(warning) for warning in check.warnings)]
     return summary
 
 
-def _checked_report(input_path: Path, report: str | Path | None) -> Path:
+def _checked_paths(path: str | Path, report: str | Path | None) -> tuple[Path, Path]:
+    """The input and the report, once the outputs beside the report are known to be safe."""
+    input_path = Path(path)
     report_path = Path(report) if report is not None else report_path_for(input_path)
     check_outputs(input_path, report_path)
-    return report_path
+    return input_path, report_path
+
+
+async def _send_and_report(
+    run: _Run, link: _Link, paths: tuple[Path, Path], started: float, *, handle_signals: bool
+) -> ImportSummary:
+    """Send, then write the report; a signal while writing waits until it is written."""
+    input_path, report_path = paths
+    with _Signals(enabled=handle_signals) as signals:
+        outcomes, sending = await _connect_and_send(run, link, signals)
+        return signals.ended(_finish(run, outcomes, sending, report_path, input_path, started))
 
 
 async def _connect_and_send(
-    run: _Run, link: _Link, *, handle_signals: bool
+    run: _Run, link: _Link, signals: _Signals
 ) -> tuple[list[RowOutcome], Sending]:
     """Every row's outcome, and what the sending shared (the stop and the counts)."""
-    stop = Stop()
+    stop = signals.stop
     gate = RateGate(link.rate, wait=stop.wait, stopping=lambda: stop.requested)
     policy = policy_for(link.max_retries, link.max_wait)
     sending = Sending(gate, stop, policy, breaker=Breaker(link.concurrency))
@@ -236,8 +253,9 @@ async def _connect_and_send(
     )
     async with client:
         outcomes = await _plan_and_send(
-            run, client, sending, concurrency=link.concurrency, handle_signals=handle_signals
+            run, client, sending, concurrency=link.concurrency, hard_stop=signals.hard_stop
         )
+    signals.hold()
     return outcomes, sending
 
 
@@ -247,28 +265,24 @@ async def _plan_and_send(
     sending: Sending,
     *,
     concurrency: int,
-    handle_signals: bool,
+    hard_stop: anyio.CancelScope,
 ) -> list[RowOutcome]:
-    """Every row's outcome; a second signal cuts the sending short at once."""
+    """Every row's outcome; `hard_stop` (a second signal) cuts the sending short at once."""
     stop = sending.stop
     outcomes: list[RowOutcome] | None = None
-    with anyio.CancelScope() as hard_stop:
-        async with anyio.create_task_group() as group:
-            if handle_signals:
-                group.start_soon(_watch_signals, stop, hard_stop)
-            existing = await existing_labels(client, sending)
-            if existing is not None:
-                outcomes, jobs = plan(
-                    run.rows,
-                    index_labels(existing),
-                    on_existing=run.on_existing,
-                    journal=run.journal,
-                )
-                if run.dry_run:
-                    _mark_dry_run(outcomes, jobs)
-                else:
-                    await _send(run, jobs, outcomes, client, sending, concurrency)
-            group.cancel_scope.cancel()
+    with hard_stop:
+        existing = await existing_labels(client, sending)
+        if existing is not None:
+            outcomes, jobs = plan(
+                run.rows,
+                index_labels(existing),
+                on_existing=run.on_existing,
+                journal=run.journal,
+            )
+            if run.dry_run:
+                _mark_dry_run(outcomes, jobs)
+            else:
+                await _send(run, jobs, outcomes, client, sending, concurrency)
     if hard_stop.cancelled_caught:
         stop.request("interrupted")
     if outcomes is None:
@@ -360,19 +374,70 @@ def _mark_dry_run(outcomes: list[RowOutcome], jobs: Sequence[Job]) -> None:
         outcomes[job.index].error = f"dry run: would {job.action}"
 
 
-async def _watch_signals(stop: Stop, hard_stop: anyio.CancelScope) -> None:
-    """First SIGINT/SIGTERM: finish in-flight requests, send no more. Second: stop now."""
-    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-        async for _ in signals:
-            if stop.reason == "interrupted":
-                hard_stop.cancel()
-                return
-            stop.request("interrupted")
-            # Only the CLI handles signals; the person who pressed Ctrl-C deserves to know.
-            sys.stderr.write(
-                "label-import: stopping; finishing requests in flight "
-                "(press Ctrl-C again to stop now)\n"
-            )
+class _Signals:
+    """SIGINT and SIGTERM from the listing until the report is written (`handle_signals`).
+
+    The first signal stops the sending gracefully (requests in flight finish), the second
+    at once; a signal that comes once the sending is over waits until the report is
+    written, so a report is never cut short, and the run still ends interrupted. Plain
+    Python handlers, kept for the whole stretch: anyio's signal receiver gives SIGTERM
+    back to its default (a kill, exit 143) the moment it closes, while the report is
+    still to be written. Disabled, it installs nothing and only carries the stop.
+    """
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.stop = Stop()
+        self.hard_stop = anyio.CancelScope()
+        self.received = 0
+        self._enabled = enabled
+        self._sending = False
+        self._stopping = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Signals:
+        if self._enabled:
+            handler = partial(self._on_signal, asyncio.get_running_loop())
+            self._previous = {signum: signal.signal(signum, handler) for signum in SIGNALS}
+            self._sending = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._sending = False
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+    def _on_signal(self, loop: asyncio.AbstractEventLoop, signum: int, frame: object) -> None:
+        self.received += 1
+        if self._sending:
+            # A handler runs between two bytecodes of whatever the loop was doing: the loop
+            # acts on the signal at its next turn, as asyncio's own Ctrl-C handling does.
+            loop.call_soon_threadsafe(self._stop_sending)
+
+    def _stop_sending(self) -> None:
+        if not self._sending:
+            return
+        if self._stopping:
+            self.hard_stop.cancel()
+            return
+        self._stopping = True
+        self.stop.request("interrupted")
+        # Only the CLI handles signals; the person who pressed Ctrl-C deserves to know.
+        sys.stderr.write(
+            "label-import: stopping; finishing requests in flight "
+            "(press Ctrl-C again to stop now)\n"
+        )
+
+    def hold(self) -> None:
+        """The sending is over: from here, a signal waits until the report is written."""
+        self._sending = False
+
+    def ended(self, summary: ImportSummary) -> ImportSummary:
+        """The run's summary, interrupted (exit 3) if a signal came that the sending did
+        not act on: after it, while the report was written, or just before it ended."""
+        if self.received and summary.stopped is None:
+            summary.stopped = "interrupted"
+            summary.stop_message = "interrupted after the sending; the report is complete"
+        return summary
 
 
 def _finish(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from pipeline.cli.app import EXIT_FATAL, EXIT_USAGE
+from pipeline.cli.safe import shown
 from pipeline.errors import LabelImportError
 
 
@@ -34,8 +35,9 @@ def explain(exc: BaseException) -> tuple[str, int]:
 def fail(command: str, exc: BaseException) -> typer.Exit:
     """Say what ended `command` (its name as the user typed it) and the exit to raise.
 
-    The line is written as it is (no markup), so a file name like `[red].csv` stays itself.
+    The line is written without markup, so a file name like `[red].csv` stays itself, and
+    with its control characters escaped, so a name holding ESC cannot drive the terminal.
     """
     message, code = explain(exc)
-    typer.echo(f"{command}: {message}", err=True)
+    typer.echo(shown(f"{command}: {message}"), err=True)
     return typer.Exit(code)

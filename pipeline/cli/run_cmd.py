@@ -6,7 +6,6 @@ The stages (and aiohttp) are imported when the command runs, not when the CLI st
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
@@ -17,9 +16,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline.cli.app import EXIT_FATAL, app
+from pipeline.cli.app import app
 from pipeline.cli.failures import fail
+from pipeline.cli.interrupt import end_on_signals, interrupted
 from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.safe import json_text, shown
 
 if TYPE_CHECKING:
     from pipeline.report.summary import ImportSummary
@@ -131,21 +132,56 @@ def run(
     # First, while the parameters are the only locals.
     knobs = {name: value for name, value in locals().items() if name not in TERMINAL_ONLY}
     knobs["on_existing"] = on_existing.value
+    end_on_signals()  # before the stages load: a signal then ends the run as a later one does
+    finished: list[ImportSummary] = []  # the run's summary, from the moment the run returns
     try:
-        table = None if json_output else _table()
-        summary = _import(input_path, knobs, progress=not no_progress, sandbox=sandbox)
-    except KeyboardInterrupt:
-        typer.echo(f"{PREFIX}: interrupted before any row was sent", err=True)
-        raise typer.Exit(EXIT_FATAL) from None
-    except Exception as exc:
-        raise fail(PREFIX, exc) from None
-    _tell(summary, table)
+        summary = _import_and_tell(
+            input_path,
+            knobs,
+            finished,
+            table=not json_output,
+            progress=not no_progress,
+            sandbox=sandbox,
+        )
+    except KeyboardInterrupt:  # Interrupted, from a signal
+        raise _interrupted(finished) from None
     raise typer.Exit(summary.exit_code)
 
 
-def _import(
-    input_path: Path, knobs: dict[str, Any], *, progress: bool, sandbox: bool
+def _interrupted(finished: list[ImportSummary]) -> typer.Exit:
+    """The run's own handlers take the signals from the listing until the report is written:
+    this one came before (nothing sent, nothing written) or after (everything written)."""
+    if not finished:
+        return interrupted(PREFIX, " before anything was sent")
+    return interrupted(PREFIX, f"; the report is complete: {shown(finished[0].report)}")
+
+
+def _import_and_tell(
+    input_path: Path,
+    knobs: dict[str, Any],
+    finished: list[ImportSummary],
+    *,
+    table: bool,
+    progress: bool,
+    sandbox: bool,
 ) -> ImportSummary:
+    try:
+        show = _table() if table else None
+        _import(input_path, knobs, finished, progress=progress, sandbox=sandbox)
+    except Exception as exc:
+        raise fail(PREFIX, exc) from None
+    _tell(finished[0], show)
+    return finished[0]
+
+
+def _import(
+    input_path: Path,
+    knobs: dict[str, Any],
+    finished: list[ImportSummary],
+    *,
+    progress: bool,
+    sandbox: bool,
+) -> None:
     """Import the stages (when the command runs, not when the CLI starts) and run them."""
     import anyio
 
@@ -155,16 +191,20 @@ def _import(
     bar = RunProgress() if progress else None
     start = partial(import_labels, input_path, **knobs, progress=bar, handle_signals=True)
     with bar or nullcontext():
-        return anyio.run(_run, start, sandbox)
+        anyio.run(_run, start, sandbox, finished)
 
 
-async def _run(start: Callable[..., Awaitable[ImportSummary]], sandbox: bool) -> ImportSummary:
+async def _run(
+    start: Callable[..., Awaitable[ImportSummary]], sandbox: bool, finished: list[ImportSummary]
+) -> None:
     if not sandbox:
-        return await start()
+        finished.append(await start())
+        return
     from pipeline.sandbox import SandboxConfig, running_sandbox
 
     async with running_sandbox(SandboxConfig()) as box:
-        return await start(base_url=box.url, api_key=box.api_key, secret_key=box.secret_key)
+        link = {"base_url": box.url, "api_key": box.api_key, "secret_key": box.secret_key}
+        finished.append(await start(**link))
 
 
 def _table() -> Callable[[ImportSummary], None]:
@@ -180,10 +220,10 @@ def _table() -> Callable[[ImportSummary], None]:
 def _tell(summary: ImportSummary, table: Callable[[ImportSummary], None] | None) -> None:
     """The file's warnings on stderr; the summary on stdout, as a table or as JSON."""
     for warning in summary.file_warnings:
-        typer.echo(f"{PREFIX}: {warning}", err=True)
+        typer.echo(f"{PREFIX}: {shown(warning)}", err=True)
     if table is not None:
         table(summary)
         return
-    sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(summary.to_dict()) + "\n")
     if summary.stopped:
-        typer.echo(f"{PREFIX}: stopped: {summary.stop_message}", err=True)
+        typer.echo(f"{PREFIX}: stopped: {shown(summary.stop_message)}", err=True)

@@ -13,6 +13,7 @@ import typer
 
 from pipeline.cli.app import app
 from pipeline.cli.failures import fail
+from pipeline.cli.safe import shown
 from pipeline.errors import UsageError
 
 if TYPE_CHECKING:
@@ -111,11 +112,17 @@ def _organisations(pairs: list[str]) -> tuple[Organisation, ...]:
 
     if not pairs:
         return (Organisation(DEMO_API_KEY, DEMO_SECRET_KEY),)
-    orgs = []
+    orgs: list[Organisation] = []
     for pair in pairs:
         key, sep, secret = pair.partition(":")
         if not sep or not key or not secret:
             raise typer.BadParameter("expected KEY:SECRET", param_hint="--org")
+        if any(org.api_key == key for org in orgs):
+            # The key names the organisation; the secret stays off the screen.
+            raise typer.BadParameter(
+                f"key '{shown(key)}' is given twice: each organisation needs its own key",
+                param_hint="--org",
+            )
         orgs.append(Organisation(key, secret))
     return tuple(orgs)
 
@@ -127,8 +134,8 @@ def _serve(config: SandboxConfig, host: str, port: int, db: Path | None) -> None
     from pipeline.sandbox.server import serve_until_stopped
 
     def announce(url: str) -> None:
-        print(url, flush=True)
-        keys = ", ".join(o.api_key for o in config.orgs)
+        print(shown(url), flush=True)
+        keys = shown(", ".join(o.api_key for o in config.orgs))
         print(f"sandbox serving organisations: {keys}; Ctrl-C to stop", file=sys.stderr)
 
     try:

@@ -9,7 +9,11 @@ import typer
 
 from pipeline.cli.app import app
 from pipeline.cli.failures import fail
+from pipeline.cli.interrupt import end_on_signals, interrupted
+from pipeline.cli.safe import shown
 from pipeline.errors import UsageError
+
+PREFIX = "label-import template"
 
 
 @app.command()
@@ -18,11 +22,15 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
 ) -> None:
     """Write a template with one example row per label type."""
+    end_on_signals()  # the process's own start-up handler would say nothing was done
     try:
         _write(out, force=force)
+    except KeyboardInterrupt:  # Interrupted, from a signal
+        raise interrupted(PREFIX, f"; {shown(out)} may be incomplete") from None
     except Exception as exc:
-        raise fail("label-import template", exc) from None
-    typer.echo(f"wrote {out}: fill it in, then run: label-import validate {out}")
+        raise fail(PREFIX, exc) from None
+    name = shown(out)
+    typer.echo(f"wrote {name}: fill it in, then run: label-import validate {name}")
 
 
 def _write(out: Path, *, force: bool) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TextIO
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -22,6 +21,7 @@ from rich.progress import Progress as Bar
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.cli.safe import shown
 from pipeline.report.summary import ImportSummary
 from pipeline.rows import STATUSES
 
@@ -62,16 +62,19 @@ def print_summary(summary: ImportSummary, console: Console) -> None:
         f"{summary.requests} requests, {summary.retries} retries, {summary.elapsed_s:.1f}s",
         highlight=False,
     )
+    # Server messages and file names as Text: never markup, never emoji codes, never raw
+    # control characters.
     for error, count in summary.top_errors:
-        console.print(f"  {count} rows: {error}", highlight=False, markup=False)
+        console.print(Text(f"  {count} rows: {shown(error)}"))
     # A dry run's file is its plan, never a report: say so, so no one takes it for one.
     kind = "plan" if summary.dry_run else "report"
-    console.print(f"{kind}: {summary.report}", highlight=False, markup=False)
+    console.print(Text(f"{kind}: {shown(summary.report)}"))
     if summary.failed_rows:
         console.print(
-            f"rows to fix: {summary.failed_rows} (fix them and run the same command on it)",
-            highlight=False,
-            markup=False,
+            Text(
+                f"rows to fix: {shown(summary.failed_rows)} "
+                "(fix them and run the same command on it)"
+            )
         )
     if summary.stopped:
-        console.print(f"[bold red]stopped:[/] {escape(summary.stop_message)}", highlight=False)
+        console.print(Text.assemble(("stopped:", "bold red"), " ", shown(summary.stop_message)))

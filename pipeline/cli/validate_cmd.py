@@ -5,7 +5,6 @@ The validation stage is imported when the command runs, and rich only for a tabl
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,13 +12,16 @@ import typer
 
 from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, app
 from pipeline.cli.failures import fail
+from pipeline.cli.interrupt import end_on_signals, interrupted
 from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.safe import json_text, shown
 from pipeline.errors import InputError
 
 if TYPE_CHECKING:
     from pipeline.rows import Problem
     from pipeline.validate import ValidationResult
 
+PREFIX = "label-import validate"
 # A terminal table of thousands of rows helps nobody; --json has them all.
 MAX_TABLE_ROWS = 200
 
@@ -32,15 +34,17 @@ def validate(
     include_archived: IncludeArchived = False,
     as_json: AsJson = False,
 ) -> None:
-    """Check every row of INPUT offline. Exit 0 all valid, 1 rows invalid, 2 file unusable."""
+    """Check every row of INPUT offline. Exit 0 all valid, 1 rows invalid, 2 file unusable,
+    3 interrupted."""
+    end_on_signals()
     try:
         result = _validate(input, sheet=sheet, source=source, include_archived=include_archived)
-    except Exception as exc:
-        raise fail("label-import validate", exc) from None
-    if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        _print(result)
+        if as_json:
+            typer.echo(json_text(result.to_dict(), indent=2))
+        else:
+            _print(result)
+    except KeyboardInterrupt:  # Interrupted, from a signal
+        raise interrupted(PREFIX, "") from None
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ROWS_FAILED)
 
 
@@ -51,13 +55,17 @@ def _validate(path: Path, **options: Any) -> ValidationResult:
         return validate_file(path, **options)
     except OSError as error:
         # validate writes nothing: an OSError is the input failing to read, so exit 2.
-        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise fail(
+            PREFIX, InputError(f"{path}: cannot be read ({error.strerror or error})")
+        ) from None
+    except Exception as exc:
+        raise fail(PREFIX, exc) from None
 
 
 def _print(result: ValidationResult) -> None:
     # Plain text, one line, so scripts can grep it; rich is loaded only for a table.
     typer.echo(
-        f"{result.path} ({result.format}): {result.rows_read} rows read, "
+        f"{shown(result.path)} ({result.format}): {result.rows_read} rows read, "
         f"{result.valid} valid, {result.invalid} invalid, "
         + (f"{result.skipped} skipped, " if result.skipped else "")
         + f"{result.warnings} warnings"
@@ -75,7 +83,7 @@ def _print_table(problems: list[Problem]) -> None:
     table = Table("row", "column", "value", "problem", "how to fix", show_lines=False)
     for problem in problems[:MAX_TABLE_ROWS]:
         # Text, not markup: a value like "[red]1" is shown as the user typed it.
-        table.add_row(*map(Text, _cells(problem)))
+        table.add_row(*(Text(shown(cell)) for cell in _cells(problem)))
     console = Console(highlight=False, soft_wrap=False)
     console.print(table)
     if len(problems) > MAX_TABLE_ROWS:
@@ -92,5 +100,4 @@ def _cells(problem: Problem) -> tuple[str, str, str, str, str]:
 
 
 def _short(value: str, limit: int = 40) -> str:
-    value = value.replace("\n", "\\n")
     return value if len(value) <= limit else value[: limit - 1] + "…"

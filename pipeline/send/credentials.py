@@ -7,6 +7,7 @@ object can be logged or shown in a traceback without leaking them.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -66,7 +67,30 @@ def resolve_credentials(
             "no API credentials: set FI_API_KEY and FI_SECRET_KEY in the environment or a .env "
             "file (or use --sandbox to try the tool locally)"
         )
+    _check_key("api_key", key, from_environment=not api_key)
+    _check_key("secret_key", secret, from_environment=not secret_key)
     return Credentials(check_base_url(url, insecure=insecure), key, secret)
+
+
+def _check_key(name: str, value: str, *, from_environment: bool) -> None:
+    """Refuse a key that an HTTP header cannot carry, naming where it came from, never it.
+
+    A key goes into a header as it is: a control character (a CR that a quoted value of a
+    .env edited on Windows keeps) is refused by aiohttp as a header injection, and a
+    non-ASCII one cannot be encoded; either would end the run as an unexpected error.
+    """
+    setting = f"FI_{name.upper()}" if from_environment else name
+    for position, char in enumerate(value, start=1):
+        if " " <= char <= "~":
+            continue
+        where = ", the last one" if position == len(value) else ""
+        kind, hint = "a non-ASCII character", ""
+        if unicodedata.category(char) == "Cc":
+            kind, hint = "a control character", " (a .env edited on Windows can end lines in CR)"
+        raise ConfigurationError(
+            f"{setting} holds {kind} (character {position}{where}): a key is printable ASCII; "
+            f"check the environment or the .env file{hint}"
+        )
 
 
 def _from_environment() -> tuple[str | None, str | None, str]:

@@ -128,6 +128,36 @@ def test_usage_errors_exit_2_with_one_line(
     assert_one_line_and_no_traceback(result)
 
 
+@pytest.mark.parametrize(
+    ("dotenv", "says"),
+    [
+        (f'FI_API_KEY="{KEY}\r"\nFI_SECRET_KEY={SECRET}\n', "FI_API_KEY holds a control character"),
+        (f'FI_API_KEY={KEY}\nFI_SECRET_KEY="{SECRET}\\nx"\n', "FI_SECRET_KEY holds a control"),
+        (
+            f"FI_API_KEY={KEY}\nFI_SECRET_KEY={SECRET}\N{SNOWMAN}\n",
+            "FI_SECRET_KEY holds a non-ASCII",
+        ),
+    ],
+)
+def test_a_key_a_header_cannot_carry_is_a_usage_error_naming_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dotenv: str, says: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 2)
+    (tmp_path / ".env").write_text(dotenv, encoding="utf-8", newline="")
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("FI_")}
+
+    result = CliRunner().invoke(
+        app, ["run", str(source), "--base-url", "http://127.0.0.1:9"], env=unset
+    )
+
+    assert result.exit_code == 2
+    assert says in result.stderr and result.stderr.startswith("label-import: ")
+    assert KEY[3:] not in result.stderr and SECRET[3:] not in result.stderr
+    assert_one_line_and_no_traceback(result)
+
+
 def test_an_unwritable_report_folder_is_refused_up_front_with_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -232,7 +262,7 @@ async def test_a_signal_finishes_in_flight_requests_and_writes_the_report(
 async def test_a_second_sigint_stops_at_once_with_the_journal_intact(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
-    latency = 1.5  # every request takes this long: a graceful stop would wait for it
+    latency = 3.0  # every request takes this long: a graceful stop would wait for it
     box = await our_sandbox(sandbox_factory, latency_ms=latency * 1000)
     source = tmp_path / "labels.csv"
     write_labels_csv(source, 50)

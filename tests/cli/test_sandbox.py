@@ -152,3 +152,10 @@ def test_throttle_rate_and_retry_after_from_the_command_line() -> None:
 
 def test_throttle_rate_out_of_range_is_a_usage_error() -> None:
     assert refused("--port", "0", "--throttle-rate", "1.5").exit_code == 2
+
+
+def test_an_organisation_key_given_twice_is_a_usage_error_that_keeps_the_secrets() -> None:
+    result = refused("--port", "0", "--org", "k1:first-secret", "--org", "k1:second-secret")
+    assert result.exit_code == 2
+    assert "'k1' is given twice" in result.stderr and "--org" in result.stderr
+    assert "first-secret" not in result.stderr and "second-secret" not in result.stderr
