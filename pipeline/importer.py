@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Container, Coroutine, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial, wraps
@@ -273,14 +273,10 @@ async def _plan_and_send(
     with hard_stop:
         existing = await existing_labels(client, sending)
         if existing is not None:
-            outcomes, jobs = plan(
-                run.rows,
-                index_labels(existing),
-                on_existing=run.on_existing,
-                journal=run.journal,
-            )
+            index = index_labels(existing)
+            outcomes, jobs = plan(run.rows, index, on_existing=run.on_existing, journal=run.journal)
             if run.dry_run:
-                _mark_dry_run(outcomes, jobs)
+                _mark_dry_run(outcomes, jobs, {project for _, _, project in index})
             else:
                 await _send(run, jobs, outcomes, client, sending, concurrency)
     if hard_stop.cancelled_caught:
@@ -369,9 +365,19 @@ def _journal_failed(run: _Run, stop: Stop, exc: OSError) -> None:
     stop.request("fatal", message)
 
 
-def _mark_dry_run(outcomes: list[RowOutcome], jobs: Sequence[Job]) -> None:
+def _mark_dry_run(
+    outcomes: list[RowOutcome], jobs: Sequence[Job], listed_projects: Container[str | None]
+) -> None:
+    """Say what each job would do. A project whose labels the listing did not show may not
+    exist: the server lists nothing for a project it does not have, so that is unchecked."""
     for job in jobs:
-        outcomes[job.index].error = f"dry run: would {job.action}"
+        project = job.label.project
+        unchecked = (
+            f" (project {project} not checked: the server lists no labels for it)"
+            if project is not None and project not in listed_projects
+            else ""
+        )
+        outcomes[job.index].error = f"dry run: would {job.action}{unchecked}"
 
 
 class _Signals:

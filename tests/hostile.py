@@ -22,9 +22,17 @@ misbehave in one way at a time:
 - `broken_http`: not HTTP at all, a status line quoting the API key (so the key is in
   the client's exception text);
 - `throttle`: each create is answered 429 with `Retry-After` for its first `throttle_first`
-  attempts (None: for ever).
+  attempts (None: for ever);
+- `unknown_project`: a create naming a project not in `projects` is refused as the live
+  server refuses it (`Invalid pk "…" - object does not exist.`, in its exact envelope);
+- `live_shapes`: every answer in the live server's shape (server-answers.md): creates in
+  the `{status, result}` envelope (bare with `bare_create`), PATCH the bare label, DELETE
+  204 with no body, list pages bare with `total_pages`, `current_page` and `output_type`,
+  `page_size` labels at most, strict query parameters, errors in the live envelope.
 
-`seen` counts requests by method; `stop()` takes the server away mid-run.
+With `secret` set, a request with another `X-Secret-Key` gets the live 401. `seen` counts
+requests by method, `creates_by_project` creates by the project they name; `stop()`
+takes the server away mid-run.
 """
 
 from __future__ import annotations
@@ -58,6 +66,8 @@ Mode = Literal[
     "deep_json",
     "broken_http",
     "throttle",
+    "unknown_project",
+    "live_shapes",
 ]
 NO_LABEL_BODIES: tuple[Any, ...] = (
     {"status": False, "message": "Could not save the label", "result": None},
@@ -67,6 +77,49 @@ NO_LABEL_BODIES: tuple[Any, ...] = (
     {"status": False, "message": "Not saved", "result": {"id": "ignored"}},
 )
 ECHOES = ("json_400", "details_500", "html_500", "text_400", "json_401")
+DUPLICATE = "A label with this name and type already exists in the selected project."
+WRONG_KEYS = "Invalid API key or secret key"
+NO_LABEL_MATCHES = "No AnnotationsLabels matches the given query."
+LIST_PARAMETERS = frozenset(
+    {"page", "limit", "type", "search", "project_id", "include_archived", "archived"}
+)
+OUTPUT_TYPES = {"categorical": "choices", "text": "text", "thumbs_up_down": "Pass/Fail"}
+
+
+def invalid_pk(project: str) -> str:
+    """The live server's words for a well-formed project UUID of no project it has."""
+    return f'Invalid pk "{project}" - object does not exist.'
+
+
+def live_error(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    attr: str | None = None,
+    details: dict[str, list[str]] | None = None,
+) -> web.Response:
+    """An error in the live server's envelope: `attr` and `details` only when it sends them."""
+    kind = {400: "validation_error", 401: "authentication_error", 404: "not_found"}
+    body: dict[str, Any] = {
+        "status": False,
+        "type": kind.get(status, "server_error"),
+        "code": code,
+        "detail": detail,
+        "message": detail,
+        "error": detail,
+        "result": detail,
+    }
+    if attr is not None:
+        body["attr"] = attr
+    if details is not None:
+        body["details"] = details
+    return web.json_response(body, status=status)
+
+
+def field_error(field: str, code: str, message: str) -> web.Response:
+    """A 400 naming one field, as the live server's serializer reports it."""
+    return live_error(400, code, f"{field}: {message}", attr=field, details={field: [message]})
 
 
 @dataclass
@@ -78,9 +131,14 @@ class Hostile:
     endless_kind: Literal["repeat", "fresh", "count"] = "repeat"
     throttle_first: int | None = 10
     retry_after: str = "1"
+    projects: set[str] = field(default_factory=set)
+    bare_create: bool = False
+    page_size: int = 500
+    secret: str | None = None
     seen: Counter[str] = field(default_factory=Counter)
-    labels: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    labels: dict[tuple[str, str, str | None], dict[str, Any]] = field(default_factory=dict)
     creates_by_name: Counter[str] = field(default_factory=Counter)
+    creates_by_project: Counter[str | None] = field(default_factory=Counter)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     _runner: web.AppRunner | None = None
 
@@ -92,6 +150,10 @@ class Hostile:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         self.seen[request.method] += 1
+        if self.secret is not None and request.headers.get("X-Secret-Key") != self.secret:
+            return live_error(
+                401, "authentication_failed", WRONG_KEYS, details={"detail": [WRONG_KEYS]}
+            )
         wild = await self._misbehave(request)
         if wild is not None:
             return wild
@@ -100,6 +162,15 @@ class Hostile:
         if request.method == "GET":
             return self._page(request)
         return web.json_response({"id": request.match_info["tail"].strip("/")})
+
+    def add(
+        self, name: str, kind: str, project: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """A label already on the server, as a create would have stored it."""
+        label = {"name": name, "type": kind, "project": project, "settings": {}, **fields}
+        label["id"] = f"id-{next(self._ids)}"
+        self.labels[(name.strip().casefold(), kind, project)] = label
+        return label
 
     async def _misbehave(self, request: web.Request) -> web.StreamResponse | None:
         everywhere = {
@@ -113,6 +184,8 @@ class Hostile:
         }
         if self.mode in everywhere:
             return await everywhere[self.mode](request)
+        if self.mode == "live_shapes":
+            return await self._live(request)
         if self.mode == "endless" and request.method == "GET":
             return self._endless(int(request.query.get("page", "1")))
         if request.method == "PATCH" and self.mode in ("garbage", "no_label"):
@@ -143,25 +216,85 @@ class Hostile:
         return None
 
     def _create(self, body: dict[str, Any]) -> web.Response:
-        key = (str(body.get("name", "")).strip().casefold(), str(body.get("type")))
+        project = body.get("project")
+        self.creates_by_project[project] += 1
+        if self.mode == "unknown_project" and project is not None and project not in self.projects:
+            return field_error("project", "does_not_exist", invalid_pk(project))
+        key = (str(body.get("name", "")).strip().casefold(), str(body.get("type")), project)
         if key in self.labels:
-            message = "A label with this name and type already exists in the selected project."
-            return web.json_response({"status": False, "message": message}, status=400)
-        label = {**body, "id": f"id-{next(self._ids)}", "project": body.get("project")}
+            if self.mode == "live_shapes":
+                return live_error(
+                    400, "invalid", DUPLICATE, details={"non_field_errors": [DUPLICATE]}
+                )
+            return web.json_response({"status": False, "message": DUPLICATE}, status=400)
+        label = {**body, "id": f"id-{next(self._ids)}", "project": project}
         self.labels[key] = label
+        if self.mode == "live_shapes" and self.bare_create:
+            return web.json_response(label)
         return web.json_response({"status": True, "result": label})
 
-    def _page(self, request: web.Request) -> web.Response:
+    def _found(self, request: web.Request) -> list[dict[str, Any]]:
+        """The labels a list request asks for: by name substring, type and project."""
         search = request.query.get("search", "").casefold()
         kind = request.query.get("type")
-        found = [
+        project = request.query.get("project_id")
+        return [
             label
-            for (name, label_type), label in self.labels.items()
-            if search in name and kind in (None, label_type)
+            for (name, label_type, in_project), label in self.labels.items()
+            if search in name
+            and kind in (None, label_type)
+            and project in (None, in_project)
+            and not label.get("archived")
         ]
+
+    def _page(self, request: web.Request) -> web.Response:
+        found = self._found(request)
         return web.json_response(
             {"count": len(found), "next": None, "previous": None, "results": found}
         )
+
+    async def _live(self, request: web.Request) -> web.StreamResponse:
+        """The honest server's work, answered in the live server's shapes."""
+        if request.method == "POST":
+            return self._create(await request.json())
+        if request.method == "GET":
+            return self._live_page(request)
+        label_id = request.match_info["tail"].strip("/")
+        label = next((kept for kept in self.labels.values() if kept["id"] == label_id), None)
+        if label is None or label.get("archived"):
+            return live_error(404, "error", NO_LABEL_MATCHES)
+        if request.method == "DELETE":
+            label["archived"] = True
+            return web.Response(status=204)
+        label.update(await request.json())
+        return web.json_response(label)
+
+    def _live_page(self, request: web.Request) -> web.Response:
+        """A bare page as Django REST framework's paginator gives it, items with
+        `output_type`; a page past the end is the live server's 500."""
+        unknown = set(request.query) - LIST_PARAMETERS
+        if unknown:
+            return field_error(sorted(unknown)[0], "invalid", "Unknown field.")
+        page = int(request.query.get("page", "1"))
+        size = min(int(request.query.get("limit", "10")), self.page_size)
+        found = self._found(request)
+        total_pages = max(1, -(-len(found) // size))
+        if page > total_pages:
+            return live_error(500, "server_error", "Failed to list annotation labels")
+        url = request.url.with_query({**request.query, "page": str(page + 1)})
+        results = [
+            {**label, "output_type": OUTPUT_TYPES.get(label["type"], "score")}
+            for label in found[(page - 1) * size : page * size]
+        ]
+        body = {
+            "count": len(found),
+            "next": str(url) if page < total_pages else None,
+            "previous": None if page == 1 else str(url.update_query(page=page - 1)),
+            "results": results,
+            "total_pages": total_pages,
+            "current_page": page,
+        }
+        return web.json_response(body)
 
     def _endless(self, page: int) -> web.Response:
         if self.endless_kind == "repeat":

@@ -6,11 +6,14 @@ and the retry loop (retry.py) only decides how many times and how long. The spli
 `transient` and `ambiguous` matters for exactly-once: an ambiguous failure happened after
 the request may have reached the server, so the label may exist. A 2xx is `ok` only
 when it carries what was asked for (a label with its id, or a page): any other 2xx is
-ambiguous too, so no row is ever `created` without the server's id.
+ambiguous too, so no row is ever `created` without the server's id. A 400 saying that
+the request's project is not one of the organisation's is `unknown_project`: every row
+naming that project would get it too.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,16 +22,19 @@ from typing import Any, Literal
 
 import aiohttp
 
-Kind = Literal["ok", "exists", "permanent", "transient", "ambiguous", "fatal"]
+Kind = Literal["ok", "exists", "unknown_project", "permanent", "transient", "ambiguous", "fatal"]
 # What a successful answer must carry: a create or update answers the label, a list
-# request a page of them.
-Expects = Literal["label", "page"]
+# request a page of them, a DELETE nothing (the live server answers 204 with no body).
+Expects = Literal["label", "page", "nothing"]
 
 _RETRIED: frozenset[Kind] = frozenset({"transient", "ambiguous"})
 _FATAL = frozenset({401, 402, 403})
 # Requests that are harmless to repeat: a lost answer to one is merely transient.
 _IDEMPOTENT = frozenset({"GET", "PATCH"})
 _EXISTS_MARKER = "already exists"
+# Django REST framework's answer for a primary key that names no row: the live server
+# gives it for a well-formed project UUID of no project of the organisation.
+_NO_SUCH_PK = re.compile(r'Invalid pk ".*" - object does not exist\.')
 _MESSAGE_LIMIT = 300
 
 
@@ -112,17 +118,17 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def _envelope_words(body: Any) -> str:
-    """The server's own words when the body is the error envelope."""
+    """The server's own words when the body is the error envelope, with the field details
+    its message does not already say (the live server's message joins them itself)."""
     if not isinstance(body, dict):
         return ""
     for key in ("message", "detail", "error"):
         value = body.get(key)
         if isinstance(value, str) and value:
             details = body.get("details")
-            if isinstance(details, dict) and details:
-                fields = "; ".join(f"{k}: {_flat(v)}" for k, v in details.items())
-                return f"{value} ({fields})"[:_MESSAGE_LIMIT]
-            return value[:_MESSAGE_LIMIT]
+            said = details.items() if isinstance(details, dict) else ()
+            fields = "; ".join(f"{k}: {_flat(v)}" for k, v in said if _flat(v) not in value)
+            return (f"{value} ({fields})" if fields else value)[:_MESSAGE_LIMIT]
     return ""
 
 
@@ -150,7 +156,17 @@ def _lost(method: str, status: int | None, message: str) -> Answer:
 def _carries(body: Any, expects: Expects) -> bool:
     if expects == "label":
         return label_in(body) is not None
+    if expects == "nothing":
+        return True
     return isinstance(body, dict) and isinstance(body.get("results"), list)
+
+
+def _names_no_project(body: Any) -> bool:
+    """Whether a 400's field details say the request's project does not exist."""
+    details = body.get("details") if isinstance(body, dict) else None
+    said = details.get("project") if isinstance(details, dict) else None
+    messages = said if isinstance(said, list) else [said]
+    return any(isinstance(m, str) and _NO_SUCH_PK.fullmatch(m) for m in messages)
 
 
 def classify(
@@ -164,9 +180,10 @@ def classify(
     """Map one HTTP answer to the kind of thing the sender must do about it.
 
     A 2xx is `ok` only when it carries what the request `expects`: a label with an id, or
-    a page. Any other 2xx (`{"status": false, ...}`, `{}`, a list, HTML) may still have
-    been served, so it is treated like a lost answer: retried, and a create that may
-    have landed is looked up. A row is never `created` without the server's id.
+    a page; a request that expects nothing is done by any 2xx, a 204 with no body too.
+    Any other 2xx (`{"status": false, ...}`, `{}`, a list, HTML) may still have been
+    served, so it is treated like a lost answer: retried, and a create that may have
+    landed is looked up. A row is never `created` without the server's id.
     """
     if 200 <= status < 300:
         if not _carries(body, expects):
@@ -174,9 +191,15 @@ def classify(
             missing = f"HTTP {status} without a {expects}"
             return _lost(method, status, f"{missing}: {words}" if words else missing)
         return Answer("ok", status, "", body)
-    message = _message_of(status, body, text)
+    return _refusal(status, body, _message_of(status, body, text), retry_after)
+
+
+def _refusal(status: int, body: Any, message: str, retry_after: str | None) -> Answer:
+    """What an answer that is not a 2xx means."""
     if status == 400 and _EXISTS_MARKER in message.casefold():
         return Answer("exists", status, message, body)
+    if status == 400 and _names_no_project(body):
+        return Answer("unknown_project", status, message, body)
     if status in _FATAL:
         return Answer("fatal", status, message, body)
     if 300 <= status < 400:

@@ -3,6 +3,8 @@
 Whatever happens to the row becomes a value on its `RowOutcome`; only the run's `Stop`
 says that the run cannot go on (bad credentials, the error budget). A row left
 `not_attempted` was stopped before it could be settled; `--resume` sends it again.
+Once the server says a project does not exist, the other rows naming it fail unsent:
+each would get the same answer, one request apiece.
 """
 
 from __future__ import annotations
@@ -41,11 +43,17 @@ class RowSender:
         self._finished = finished
         self._max_failures = max_failures
         self._failed = 0
+        # Why each project the server said does not exist fails its rows.
+        self._unknown_projects: dict[str, str] = {}
 
     async def settle(self, job: Job) -> None:
         """Send `job` and settle its row's outcome, unless the run stops first."""
         outcome = self._outcomes[job.index]
-        if job.action == "create":
+        project = job.label.project
+        known_unknown = self._unknown_projects.get(project, "") if project else ""
+        if known_unknown:
+            _settle(outcome, "failed", error=known_unknown)
+        elif job.action == "create":
             await self._create(job, outcome)
         else:
             await self._update(job, outcome, job.existing or {})
@@ -78,6 +86,8 @@ class RowSender:
         elif answer.kind == "fatal":
             self._sending.stop.fatal(answer.message, answer)
             _settle(outcome, "failed", error=answer.message)
+        elif answer.kind == "unknown_project":
+            _settle(outcome, "failed", error=self._project_unknown(job, answer.message))
         elif answer.kind == "permanent":
             _settle(outcome, "failed", error=answer.message)
         elif done.may_have_acted:
@@ -85,6 +95,17 @@ class RowSender:
             await self._reconcile(job, outcome, acted=True, gave_up=_gave_up(done, answer.message))
         else:
             _settle(outcome, "failed", error=_gave_up(done, answer.message))
+
+    def _project_unknown(self, job: Job, said: str) -> str:
+        """Why the row fails, remembered for every later row naming its project."""
+        project = job.label.project
+        reason = (
+            f"project {project} does not exist in this organisation "
+            f"(the server said: {said}); fix the project column"
+        )
+        if project is not None:
+            reason = self._unknown_projects.setdefault(project, reason)
+        return reason
 
     async def _reconcile(
         self, job: Job, outcome: RowOutcome, *, acted: bool, gave_up: str = ""

@@ -106,3 +106,99 @@ def test_a_list_page_gives_its_labels_whether_more_follow_and_the_claimed_count(
     none = Answer("ok", 200, "", {"results": None, "next": None, "count": True})
     assert page_labels(none) == Page([], False, None)
     assert page_labels(Answer("ok", 200, "", None)) == Page([], False, None)
+
+
+PROJECT = "3f2c1a9e-7b4d-4e8a-9c61-0d5b2f7e8a14"
+NO_PROJECT = f'Invalid pk "{PROJECT}" - object does not exist.'
+# The live server's envelope for a field error: `detail` joins `field: message` itself.
+NO_PROJECT_ENVELOPE = {
+    "status": False,
+    "type": "validation_error",
+    "code": "does_not_exist",
+    "detail": f"project: {NO_PROJECT}",
+    "message": f"project: {NO_PROJECT}",
+    "error": f"project: {NO_PROJECT}",
+    "result": f"project: {NO_PROJECT}",
+    "attr": "project",
+    "details": {"project": [NO_PROJECT]},
+}
+
+
+def test_a_project_the_server_does_not_have_is_its_own_kind_of_refusal() -> None:
+    answer = classify(400, NO_PROJECT_ENVELOPE, "", None)
+    assert (answer.kind, answer.retryable, answer.may_have_acted) == (
+        "unknown_project",
+        False,
+        False,
+    )
+    assert answer.message == f"project: {NO_PROJECT}"
+    # Beside other fields' errors, the project still names no project of the organisation.
+    several = {
+        "message": f"name: This field may not be blank.; project: {NO_PROJECT}",
+        "details": {"name": ["This field may not be blank."], "project": [NO_PROJECT]},
+    }
+    assert classify(400, several, "", None).kind == "unknown_project"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A malformed UUID is the row's own fault, not the project's.
+        {"message": "bad", "details": {"project": ["“x” is not a valid UUID."]}},
+        # The same words about another field say nothing of the project.
+        {"message": "bad", "details": {"settings": [NO_PROJECT]}},
+        {"message": f"project: {NO_PROJECT}", "details": None},
+        {"message": "bad", "details": {"project": "Invalid pk"}},
+    ],
+)
+def test_only_the_project_fields_invalid_pk_says_the_project_is_unknown(body: object) -> None:
+    assert classify(400, body, "", None).kind == "permanent"
+    assert classify(404, NO_PROJECT_ENVELOPE, "", None).kind == "permanent"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {
+                "detail": "Invalid API key or secret key",
+                "details": {"detail": ["Invalid API key or secret key"]},
+            },
+            "Invalid API key or secret key",
+        ),
+        (
+            {"message": EXISTS["message"], "details": {"non_field_errors": [EXISTS["message"]]}},
+            EXISTS["message"],
+        ),
+        (
+            {
+                "message": "name: This field is required.; type: This field is required.",
+                "details": {
+                    "name": ["This field is required."],
+                    "type": ["This field is required."],
+                },
+            },
+            "name: This field is required.; type: This field is required.",
+        ),
+        # The documented envelope names only the first field: the rest is added.
+        (
+            {
+                "message": "This field is required.",
+                "details": {"name": ["This field is required."], "type": ["Bad."]},
+            },
+            "This field is required. (type: Bad.)",
+        ),
+    ],
+)
+def test_details_the_live_message_already_says_are_not_repeated(body: object, message: str) -> None:
+    assert classify(400, body, "", None).message == message
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(204, None), (200, {"status": True, "result": {"id": "abc"}}), (200, {})],
+)
+def test_a_request_that_expects_nothing_is_done_by_any_2xx(status: int, body: object) -> None:
+    answer = classify(status, body, "", None, "DELETE", "nothing")
+    assert (answer.kind, answer.status) == ("ok", status)
+    assert classify(204, None, "", None, "DELETE").kind == "ambiguous"

@@ -8,6 +8,7 @@ import time
 import anyio
 import pytest
 
+from pipeline.send.answers import page_labels
 from pipeline.send.client import LabelsClient
 from tests.hostile import NO_LABEL_BODIES, Hostile
 
@@ -116,3 +117,50 @@ async def test_a_key_quoted_in_a_transport_error_is_redacted(hostile: Hostile) -
     assert (answer.kind, answer.status) == ("ambiguous", None)
     assert "Bad status line" in answer.message and "<redacted>" in answer.message
     assert "0123456789" not in answer.message
+
+
+PROJECT = "3f2c1a9e-7b4d-4e8a-9c61-0d5b2f7e8a14"
+
+
+async def test_a_project_the_live_server_does_not_have_is_classified_unknown(
+    hostile: Hostile,
+) -> None:
+    hostile.mode, hostile.projects = "unknown_project", {"0b9e5c4d-1a2f-4c3b-8d7e-6f5a4b3c2d1e"}
+    async with client_for(hostile) as client:
+        answer = await client.create({**STAR, "project": PROJECT})
+        known = await client.create({**STAR, "project": next(iter(hostile.projects))})
+    assert (answer.kind, answer.status) == ("unknown_project", 400)
+    assert answer.message == f'project: Invalid pk "{PROJECT}" - object does not exist.'
+    assert known.kind == "ok"
+
+
+@pytest.mark.parametrize("bare_create", [False, True])
+async def test_every_live_shape_is_read(hostile: Hostile, bare_create: bool) -> None:
+    hostile.mode, hostile.bare_create, hostile.page_size = "live_shapes", bare_create, 2
+    async with client_for(hostile) as client:
+        created = [await client.create({**STAR, "name": f"Q{i}"}) for i in range(3)]
+        duplicate = await client.create({**STAR, "name": " q0 "})
+        first, second = await client.list_page(1), await client.list_page(2)
+        label_id = created[0].label["id"] if created[0].label else ""
+        updated = await client.update(label_id, {"description": "x"})
+        gone = await client.update("id-404", {"description": "x"})
+    assert [a.kind for a in created] == ["ok"] * 3 and all(a.label for a in created)
+    assert (duplicate.kind, duplicate.message) == (
+        "exists",
+        "A label with this name and type already exists in the selected project.",
+    )
+    pages = [page_labels(first), page_labels(second)]
+    assert [(len(p.labels), p.more, p.count) for p in pages] == [(2, True, 3), (1, False, 3)]
+    assert updated.kind == "ok" and updated.label is not None
+    assert (updated.label["id"], updated.label["description"]) == (label_id, "x")
+    assert (gone.kind, gone.message) == (
+        "permanent",
+        "No AnnotationsLabels matches the given query.",
+    )
+
+
+async def test_the_live_401_names_the_keys_once(hostile: Hostile) -> None:
+    hostile.mode, hostile.secret = "live_shapes", "right"
+    async with client_for(hostile) as client:
+        answer = await client.create(STAR)
+    assert (answer.kind, answer.message) == ("fatal", "Invalid API key or secret key")

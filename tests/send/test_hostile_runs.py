@@ -22,7 +22,7 @@ from pipeline.send.listing import MAX_LISTED
 from pipeline.send.retry import shortened_waits
 from tests.conftest import SandboxFactory
 from tests.hostile import Hostile
-from tests.import_helpers import FAST_WAITS, read_report, run_import, write_labels_csv
+from tests.import_helpers import FAST_WAITS, TYPES, read_report, run_import, write_labels_csv
 
 
 async def run_against(url: str, tmp_path: Path, rows: int, **options: Any) -> ImportSummary:
@@ -196,3 +196,20 @@ async def test_the_run_command_takes_the_wait_budget(hostile: Hostile, tmp_path:
     summary = json.loads(done.stdout)
     assert summary["failed"] == 2 and hostile.seen["POST"] == 2
     assert "the --max-wait budget of 0s ran out" in summary["top_errors"][0]["error"]
+
+
+@pytest.mark.parametrize("bare_create", [False, True])
+async def test_a_run_against_the_live_shapes_lists_creates_and_updates(
+    hostile: Hostile, tmp_path: Path, bare_create: bool
+) -> None:
+    hostile.mode, hostile.bare_create, hostile.page_size = "live_shapes", bare_create, 7
+    # The first 20 rows' labels are on the server already, with another description.
+    made = [hostile.add(f"label-{i:05d}", TYPES[i % 4], description="old") for i in range(0, 80, 4)]
+
+    summary = await run_against(hostile.url, tmp_path, 80, on_existing="update")
+
+    assert (summary.created, summary.updated, summary.failed) == (60, 20, 0)
+    assert hostile.seen["GET"] == 3  # 20 labels listed 7 to a page
+    assert {o.label_id for o in summary.rows if o.status == "updated"} == {m["id"] for m in made}
+    ids = {label["id"] for label in hostile.labels.values()}
+    assert {o.label_id for o in summary.rows} == ids and len(ids) == 80
