@@ -71,6 +71,28 @@ def org_uuid(api_key: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"label-import-sandbox:{api_key}"))
 
 
+def _filters(
+    org: str, label_type: str | None, search: str | None, project: str | None, archived: bool | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause of a listing and its parameters."""
+    where = ["org = ?"]
+    params: list[Any] = [org]
+    if label_type is not None:
+        where.append("type = ?")
+        params.append(label_type)
+    if search:
+        # instr on case-folded text: a plain substring test, no LIKE wildcards to escape.
+        where.append("instr(name_key, ?) > 0")
+        params.append(_name_key(search))
+    if project is not None:
+        where.append("project = ?")
+        params.append(project)
+    if archived is not None:
+        where.append("archived = ?")
+        params.append(int(archived))
+    return " AND ".join(where), params
+
+
 class LabelStore:
     """One SQLite connection, used from the event loop thread only (each call is atomic)."""
 
@@ -200,22 +222,7 @@ class LabelStore:
         An offset past the last label finds none, and is not looked up: it could be
         beyond SQLite's integers.
         """
-        where = ["org = ?"]
-        params: list[Any] = [org]
-        if label_type is not None:
-            where.append("type = ?")
-            params.append(label_type)
-        if search:
-            # instr on case-folded text: a plain substring test, no LIKE wildcards to escape.
-            where.append("instr(name_key, ?) > 0")
-            params.append(_name_key(search))
-        if project is not None:
-            where.append("project = ?")
-            params.append(project)
-        if archived is not None:
-            where.append("archived = ?")
-            params.append(int(archived))
-        clause = " AND ".join(where)
+        clause, params = _filters(org, label_type, search, project, archived)
         count = self._db.execute(f"SELECT count(*) FROM labels WHERE {clause}", params).fetchone()[
             0
         ]
