@@ -79,10 +79,7 @@ def sandbox(
     """Serve a local emulator of the annotation-labels API (prints its base URL first)."""
     from pipeline.sandbox import SandboxConfig
 
-    try:
-        _refuse_unusable(host, port, db, allow_remote=allow_remote)
-    except UsageError as exc:
-        raise fail(PREFIX, exc) from None
+    _refuse_unusable(host, port, db, allow_remote=allow_remote)
     config = SandboxConfig(
         orgs=_organisations(org or []),
         projects=_projects(project or []),
@@ -104,6 +101,14 @@ def sandbox(
 
 
 def _refuse_unusable(host: str, port: int, db: Path | None, *, allow_remote: bool) -> None:
+    """Stop before serving, with a usage error's one line and exit, when it cannot work."""
+    try:
+        _check_usable(host, port, db, allow_remote=allow_remote)
+    except UsageError as exc:
+        raise fail(PREFIX, exc) from None
+
+
+def _check_usable(host: str, port: int, db: Path | None, *, allow_remote: bool) -> None:
     from pipeline.sandbox.server import port_is_free
     from pipeline.send.net import is_loopback
 
