@@ -20,7 +20,8 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 500
 # Django REST framework's IntegerField refuses longer strings before converting them.
 MAX_INTEGER_TEXT = 1000
-_INTEGER = re.compile(r"[+-]?[0-9]+")
+# ASCII digits, and a decimal point followed by zeros only, which the IntegerField drops.
+_INTEGER = re.compile(r"([+-]?[0-9]+)(\.0*)?")
 KNOWN = (
     "page",
     "limit",
@@ -61,10 +62,11 @@ def _integer(name: str, text: str, high: int | None, errors: Errors) -> int | No
     if len(text) > MAX_INTEGER_TEXT:
         errors.add(name, "String value too large.", "max_string_length")
         return None
-    if not _INTEGER.fullmatch(text):
+    digits = _INTEGER.fullmatch(text)
+    if digits is None:
         errors.add(name, "A valid integer is required.", "invalid")
         return None
-    number = int(text)
+    number = int(digits.group(1))
     if number < 1:
         errors.add(name, "Ensure this value is greater than or equal to 1.", "min_value")
         return None

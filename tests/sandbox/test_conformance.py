@@ -741,6 +741,17 @@ async def test_list_query_answers(api: Api, params: dict[str, str], expected: Re
     assert_refused(answer.body, expected)
 
 
+@pytest.mark.parametrize(("limit", "size"), [("2.0", 2), ("2.", 2), (" 3 ", 3), ("+1", 1)])
+async def test_list_integers_are_read_as_the_servers_integer_field_reads_them(
+    api: Api, limit: str, size: int
+) -> None:
+    # List: 1 <= limit <= 500, as an integer field reads it (a trailing .0 is dropped).
+    for name in ("a", "b", "c"):
+        await api.create(name=name, type="thumbs_up_down")
+    answer = await api.list(limit=limit)
+    assert answer.status == 200 and len(answer.body["results"]) == size
+
+
 async def test_list_is_the_bare_page_with_output_types(api: Api) -> None:
     # List: success is the bare page; items carry output_type and no updated_at.
     for label_type, settings in VALID.items():
