@@ -27,6 +27,15 @@ Orgs = Annotated[
     list[str] | None,
     typer.Option(help="An organisation as KEY:SECRET (repeatable; default demo-key)."),
 ]
+Projects = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--project",
+        metavar="UUID",
+        help="A project id of the organisations (repeatable); others are refused as the"
+        " server refuses them. None: every project id is taken.",
+    ),
+]
 Store = Annotated[Path | None, typer.Option(help="SQLite file that keeps labels across restarts.")]
 Seed = Annotated[int | None, typer.Option(help="Seed for reproducible faults.")]
 LatencyMs = Annotated[float, typer.Option(min=0.0, help="Added to every answer.")]
@@ -54,6 +63,7 @@ def sandbox(
     host: Host = "127.0.0.1",
     port: Port = 8000,
     org: Orgs = None,
+    project: Projects = None,
     db: Store = None,
     seed: Seed = None,
     latency_ms: LatencyMs = 0.0,
@@ -69,12 +79,10 @@ def sandbox(
     """Serve a local emulator of the annotation-labels API (prints its base URL first)."""
     from pipeline.sandbox import SandboxConfig
 
-    try:
-        _refuse_unusable(host, port, db, allow_remote=allow_remote)
-    except UsageError as exc:
-        raise fail(PREFIX, exc) from None
+    _refuse_unusable(host, port, db, allow_remote=allow_remote)
     config = SandboxConfig(
         orgs=_organisations(org or []),
+        projects=_projects(project or []),
         db_path=str(db) if db else None,
         latency_ms=latency_ms,
         jitter_ms=jitter_ms,
@@ -93,6 +101,14 @@ def sandbox(
 
 
 def _refuse_unusable(host: str, port: int, db: Path | None, *, allow_remote: bool) -> None:
+    """Stop before serving, with a usage error's one line and exit, when it cannot work."""
+    try:
+        _check_usable(host, port, db, allow_remote=allow_remote)
+    except UsageError as exc:
+        raise fail(PREFIX, exc) from None
+
+
+def _check_usable(host: str, port: int, db: Path | None, *, allow_remote: bool) -> None:
     from pipeline.sandbox.server import port_is_free
     from pipeline.send.net import is_loopback
 
@@ -127,6 +143,26 @@ def _organisations(pairs: list[str]) -> tuple[Organisation, ...]:
     return tuple(orgs)
 
 
+def _projects(ids: list[str]) -> tuple[str, ...]:
+    """The declared project ids, each a UUID; a malformed one is click's usage error."""
+    import uuid
+
+    for project in ids:
+        try:
+            uuid.UUID(project)
+        except ValueError:
+            raise typer.BadParameter(
+                f"'{shown(project)}' is not a project id (a UUID)", param_hint="--project"
+            ) from None
+    return tuple(ids)
+
+
+def _projects_line(projects: tuple[str, ...]) -> str:
+    if not projects:
+        return "sandbox accepts every project id (declare the organisation's with --project)"
+    return f"sandbox projects: {shown(', '.join(projects))}; any other project id is refused"
+
+
 def _serve(config: SandboxConfig, host: str, port: int, db: Path | None) -> None:
     import asyncio
     import sqlite3
@@ -137,6 +173,7 @@ def _serve(config: SandboxConfig, host: str, port: int, db: Path | None) -> None
         print(shown(url), flush=True)
         keys = shown(", ".join(o.api_key for o in config.orgs))
         print(f"sandbox serving organisations: {keys}; Ctrl-C to stop", file=sys.stderr)
+        print(_projects_line(config.projects), file=sys.stderr)
 
     try:
         asyncio.run(serve_until_stopped(config, host, port, announce))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import math
-import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,22 +15,27 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from pipeline.sandbox import rules
+from pipeline.sandbox.body import MAX_BODY, is_empty, request_data, request_object, too_large
 from pipeline.sandbox.config import SandboxConfig
-from pipeline.sandbox.envelope import ApiError, error_response, json_response, success
+from pipeline.sandbox.envelope import (
+    ApiError,
+    ServerCrash,
+    crash_response,
+    error_response,
+    framework_error,
+    json_response,
+    non_field_error,
+    success,
+)
 from pipeline.sandbox.faults import PROXY_HTML, Fate, Faults
-from pipeline.sandbox.store import Duplicate, LabelStore, org_uuid
+from pipeline.sandbox.fields import parse_fields
+from pipeline.sandbox.query import Query, parse_query
+from pipeline.sandbox.store import OUTPUT_TYPES, LabelStore, org_uuid
+
+__all__ = ["MAX_BODY", "STATE", "SandboxState", "create_app"]
 
 LABELS_PATH = "/model-hub/annotations-labels/"
-MAX_BODY = 1024 * 1024
-DEFAULT_LIMIT = 10
-MAX_LIMIT = 500
-# No organisation has a billion pages; the bound keeps every page's offset inside SQLite's
-# 64-bit integers instead of overflowing them into a 500.
-MAX_PAGE = 1_000_000_000
-# Django REST framework's IntegerField refuses longer strings before converting them.
-MAX_INTEGER_TEXT = 1000
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-DUPLICATE_MESSAGE = "A label with this name and type already exists in the selected project."
+NO_SUCH_LABEL = "No AnnotationsLabels matches the given query."
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,8 @@ class SandboxState:
     store: LabelStore
     faults: Faults
     secrets: dict[str, str]
+    # None: no projects were declared, so every well-formed project id is taken.
+    projects: frozenset[uuid.UUID] | None = None
     requests: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
 
@@ -78,10 +83,11 @@ def _authenticate(request: web.Request, state: SandboxState) -> str:
     api_key = request.headers.get("X-Api-Key")
     secret_key = request.headers.get("X-Secret-Key")
     if not api_key or not secret_key:
-        raise ApiError(401, "Authentication credentials were not provided.", "not_authenticated")
+        message = "Authentication credentials were not provided."
+        raise framework_error(401, message, "not_authenticated")
     expected = state.secrets.get(api_key)
     if expected is None or not hmac.compare_digest(expected.encode(), secret_key.encode()):
-        raise ApiError(401, "Invalid API key or secret key", "authentication_failed")
+        raise framework_error(401, "Invalid API key or secret key", "authentication_failed")
     return api_key
 
 
@@ -123,15 +129,16 @@ async def _envelope(request: web.Request, handler: Handler) -> web.StreamRespons
         return await handler(request)
     except ApiError as err:
         return error_response(err)
+    except ServerCrash:
+        return crash_response()
     except ConnectionResetError:
         _note_client_gone(request)
         return web.Response(status=499)
     except web.HTTPMethodNotAllowed:
-        return error_response(
-            ApiError(405, f'Method "{request.method}" not allowed.', "method_not_allowed")
-        )
+        message = f'Method "{request.method}" not allowed.'
+        return error_response(framework_error(405, message, "method_not_allowed"))
     except web.HTTPRequestEntityTooLarge:
-        return error_response(_too_large())
+        return error_response(too_large())
     except web.HTTPException as exc:
         if exc.status == 404:
             return error_response(ApiError(404, "Not found.", "not_found"))
@@ -143,8 +150,13 @@ async def _envelope(request: web.Request, handler: Handler) -> web.StreamRespons
 
 @web.middleware
 async def _faults(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Latency, auth, throttling and injected faults, in the order a real deployment has them."""
-    if request.match_info.http_exception is not None or request.path.startswith("/_sandbox/"):
+    """Latency, auth, throttling and injected faults, in the order a real deployment has them.
+
+    A path that matches no route is refused before any of it; a method the path does not
+    take is refused after the auth, as the server's views do.
+    """
+    unrouted = request.match_info.http_exception
+    if (unrouted is not None and unrouted.status != 405) or request.path.startswith("/_sandbox/"):
         return await handler(request)
     state = request.app[STATE]
     delay = state.faults.delay_s()
@@ -169,7 +181,7 @@ async def _faults(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 def _throttled(retry_after: int) -> ApiError:
-    return ApiError(
+    return framework_error(
         429,
         f"Request was throttled. Expected available in {retry_after} seconds.",
         "throttled",
@@ -189,153 +201,45 @@ _SERVER_ERROR_MESSAGES = {
 }
 
 
-def _too_large() -> ApiError:
-    return ApiError(413, "Request body exceeds the 1 MiB limit.", "request_too_large")
-
-
-def _reject_constant(name: str) -> object:
-    """NaN and Infinity are not JSON; the server's strict parser refuses them."""
-    raise ValueError("Out of range float values are not JSON compliant")
-
-
-def _finite_float(text: str) -> float:
-    """1e999 parses as infinity, which no JSON answer could carry back: refuse it too."""
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("Out of range float values are not JSON compliant")
-    return value
-
-
-async def _json_body(request: web.Request) -> dict[str, Any]:
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise _too_large()
-    if request.content_type != "application/json":
-        raise ApiError(
-            415,
-            f'Unsupported media type "{request.content_type}" in request.',
-            "unsupported_media_type",
-        )
-    raw = await request.read()
-    try:
-        body = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
-    except (ValueError, RecursionError) as exc:
-        raise ApiError(400, f"JSON parse error - {exc}", "parse_error") from None
-    if not isinstance(body, dict):
-        kind = {list: "list", str: "str", int: "int", float: "float", bool: "bool"}.get(
-            type(body), "null"
-        )
-        message = f"Invalid data. Expected a dictionary, but got {kind}."
-        raise ApiError(
-            400,
-            message,
-            "invalid",
-            attr="non_field_errors",
-            details={"non_field_errors": [message]},
-        )
-    return body
-
-
-def _label_id(request: web.Request) -> str:
-    try:
-        return str(uuid.UUID(request.match_info["label_id"]))
-    except ValueError:
-        raise ApiError(404, "Not found.", "not_found") from None
-
-
 def _org(request: web.Request) -> str:
     return org_uuid(request[_ORG])
 
 
-def _existing(state: SandboxState, org: str, label_id: str) -> dict[str, Any]:
-    label = state.store.get(org, label_id)
-    if label is None:
-        raise ApiError(404, "Not found.", "not_found")
+def _selected(request: web.Request, query: Query) -> dict[str, Any]:
+    """The label the path names among those the query lets the caller see, or the 404.
+
+    The server reports a malformed id in Django's generic words and an unknown one in
+    its own; an archived label is unknown unless the query includes archived labels.
+    """
+    try:
+        label_id = str(uuid.UUID(request.match_info["label_id"]))
+    except ValueError:
+        raise framework_error(404, "Not found.", "error") from None
+    label = request.app[STATE].store.get(_org(request), label_id)
+    wanted = query.archived_filter
+    if label is None or (wanted is not None and label["archived"] is not wanted):
+        raise framework_error(404, NO_SUCH_LABEL, "error")
     return label
-
-
-def _duplicate() -> ApiError:
-    return ApiError(400, DUPLICATE_MESSAGE, "invalid", attr="non_field_errors")
 
 
 async def create_label(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    fields = rules.parse_create(await _json_body(request))
-    assert fields.name is not None and fields.type is not None and fields.settings is not None
-    try:
-        label = state.store.create(
-            _org(request),
-            name=fields.name,
-            label_type=fields.type,
-            settings=fields.settings,
-            description=fields.description,
-            project=fields.project,
-            allow_notes=bool(fields.allow_notes),
-        )
-    except Duplicate:
-        raise _duplicate() from None
-    # The live server's create answer has no updated_at; clients must not come to rely on it.
-    del label["updated_at"]
+    org = _org(request)
+
+    def exists(fields: rules.LabelFields) -> bool:
+        return state.store.has_duplicate(org, fields.name, fields.type, fields.project)
+
+    fields = rules.parse_create(await request_object(request), state.projects, exists)
+    label = state.store.create(
+        org,
+        name=fields.name,
+        label_type=fields.type,
+        settings=fields.settings,
+        description=fields.description,
+        project=fields.project,
+        allow_notes=fields.allow_notes,
+    )
     return success(label)
-
-
-def _flag(request: web.Request, name: str) -> bool | None:
-    value = request.query.get(name)
-    if value is None or value == "":
-        return None
-    return value.strip().lower() in ("1", "true", "yes", "on")
-
-
-def _query_error(name: str, message: str, code: str) -> ApiError:
-    return ApiError(400, f"{name}: {message}", code, attr=name, details={name: [message]})
-
-
-def _bounded_int(request: web.Request, name: str, default: int, high: int) -> int:
-    """A query integer from 1 to `high`, checked as the server's IntegerField checks it.
-
-    The text is bounded before it is converted, and only ASCII digits count: Python's
-    int() would also take "1_000" and other scripts' digits.
-    """
-    text = request.query.get(name, "").strip()
-    if not text:
-        return default
-    if len(text) > MAX_INTEGER_TEXT:
-        raise _query_error(name, "String value too large.", "max_string_length")
-    if not _INTEGER.fullmatch(text):
-        raise _query_error(name, "A valid integer is required.", "invalid")
-    number = int(text)
-    if number < 1:
-        raise _query_error(name, "Ensure this value is greater than or equal to 1.", "min_value")
-    if number > high:
-        message = f"Ensure this value is less than or equal to {high}."
-        raise _query_error(name, message, "max_value")
-    return number
-
-
-def _type_filter(label_type: str | None) -> str | None:
-    if label_type is not None and label_type not in rules.LABEL_TYPES:
-        message = f"Select a valid choice. {label_type} is not one of the available choices."
-        raise ApiError(400, message, "invalid_choice", attr="type", details={"type": [message]})
-    return label_type
-
-
-def _project_filter(project: str | None) -> str | None:
-    if project is None:
-        return None
-    try:
-        return str(uuid.UUID(project))
-    except ValueError:
-        message = "Enter a valid UUID."
-        raise ApiError(
-            400, message, "invalid", attr="project_id", details={"project_id": [message]}
-        ) from None
-
-
-def _archived_filter(request: web.Request) -> bool | None:
-    """Active labels only, unless `archived` picks a side or `include_archived` asks for both."""
-    archived = _flag(request, "archived")
-    if archived is None:
-        return None if _flag(request, "include_archived") else False
-    return archived
 
 
 def _page_links(request: web.Request, page: int, total_pages: int) -> tuple[str | None, str | None]:
@@ -349,80 +253,98 @@ def _page_links(request: web.Request, page: int, total_pages: int) -> tuple[str 
     return next_url, str(url.update_query(page=page - 1))
 
 
+def _listed(label: dict[str, Any], query: Query) -> dict[str, Any]:
+    """A label as the list shows it: with its output type, and its usage counts when
+    asked for (the sandbox records no annotations, so they are 0)."""
+    if query.include_usage_count:
+        label["trace_annotations_count"] = 0
+        label["annotation_count"] = 0
+    label["output_type"] = OUTPUT_TYPES[label["type"]]
+    return label
+
+
 async def list_labels(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    query = request.query
-    limit = _bounded_int(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
-    page = _bounded_int(request, "page", 1, MAX_PAGE)
-    label_type = _type_filter(query.get("type") or None)
-    project = _project_filter(query.get("project_id") or None)
-    archived = _archived_filter(request)
-    result = state.store.list(
+    query = parse_query(request.query)
+    result = request.app[STATE].store.list(
         _org(request),
-        offset=(page - 1) * limit,
-        limit=limit,
-        label_type=label_type,
-        search=query.get("search") or None,
-        project=project,
-        archived=archived,
+        offset=(query.page - 1) * query.limit,
+        limit=query.limit,
+        label_type=query.type,
+        search=query.search or None,
+        project=query.project_id,
+        archived=query.archived_filter,
     )
-    total_pages = max(1, math.ceil(result.count / limit))
-    if page > total_pages:
-        raise ApiError(404, "Invalid page.", "not_found")
-    next_url, previous_url = _page_links(request, page, total_pages)
+    total_pages = max(1, math.ceil(result.count / query.limit))
+    if query.page > total_pages:
+        # The server's paginator refuses the page, and its list view turns that into a 500.
+        raise ApiError(500, "Failed to list annotation labels", "server_error")
+    next_url, previous_url = _page_links(request, query.page, total_pages)
     return json_response(
         {
             "count": result.count,
             "next": next_url,
             "previous": previous_url,
-            "results": result.labels,
+            "results": [_listed(label, query) for label in result.labels],
             "total_pages": total_pages,
-            "current_page": page,
+            "current_page": query.page,
         }
     )
 
 
 async def get_label(request: web.Request) -> web.Response:
-    return success(_existing(request.app[STATE], _org(request), _label_id(request)))
+    return json_response(_selected(request, parse_query(request.query)))
+
+
+async def _update(request: web.Request, *, whole: bool) -> web.Response:
+    """PATCH (`whole` False) or PUT: the fields, uniqueness, then the settings rules of
+    the label as it would become, which may have another type."""
+    state = request.app[STATE]
+    org = _org(request)
+    label = _selected(request, parse_query(request.query))
+    body = await request_object(request)
+    given = parse_fields(body, required=whole, projects=state.projects)
+    after = {**label, **given}
+    if state.store.has_duplicate(
+        org, after["name"], after["type"], after["project"], besides=label["id"]
+    ):
+        raise non_field_error(rules.DUPLICATE_MESSAGE)
+    try:
+        problem = rules.settings_problem(after["type"], after["settings"])
+    except ServerCrash:
+        # The server's save fails inside its update view, which ignores that and answers
+        # the label as changed in memory: 200, and nothing saved.
+        return json_response(after)
+    if problem is not None:
+        raise non_field_error(rules.settings_text(problem))
+    return json_response(state.store.update(org, label["id"], given))
 
 
 async def patch_label(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    org, label_id = _org(request), _label_id(request)
-    label = _existing(state, org, label_id)
-    fields = rules.parse_patch(await _json_body(request), label["type"])
-    changes: dict[str, Any] = {}
-    if fields.name is not None:
-        changes["name"] = fields.name
-    if fields.description_given:
-        changes["description"] = fields.description
-    if fields.settings is not None:
-        changes["settings"] = fields.settings
-    if fields.allow_notes is not None:
-        changes["allow_notes"] = fields.allow_notes
-    try:
-        return success(state.store.update(org, label_id, changes))
-    except Duplicate:
-        raise _duplicate() from None
+    return await _update(request, whole=False)
+
+
+async def put_label(request: web.Request) -> web.Response:
+    return await _update(request, whole=True)
 
 
 async def archive_label(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    org, label_id = _org(request), _label_id(request)
-    if _existing(state, org, label_id)["archived"]:
-        raise ApiError(404, "Not found.", "not_found")
-    return success(state.store.set_archived(org, label_id, True))
+    label = _selected(request, parse_query(request.query))
+    request.app[STATE].store.set_archived(_org(request), label["id"], True)
+    return web.Response(status=204)
 
 
 async def restore_label(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    org, label_id = _org(request), _label_id(request)
-    if not _existing(state, org, label_id)["archived"]:
-        raise ApiError(404, "Label is not archived.", "not_found")
+    """Only an archived label comes back, and with no check that its name is still free."""
+    if not is_empty(await request_data(request)):
+        raise non_field_error("This endpoint does not accept a request body.")
+    store, org = request.app[STATE].store, _org(request)
     try:
-        return success(state.store.set_archived(org, label_id, False))
-    except Duplicate:
-        raise _duplicate() from None
+        label = store.get(org, str(uuid.UUID(request.match_info["label_id"])))
+    except ValueError:
+        label = None
+    if label is None or not label["archived"]:
+        raise ApiError(404, "Label not found or not archived.", "not_found")
+    return success(store.set_archived(org, label["id"], False))
 
 
 async def sandbox_stats(request: web.Request) -> web.Response:
@@ -442,6 +364,7 @@ def create_app(config: SandboxConfig) -> web.Application:
         store=LabelStore(config.db_path),
         faults=Faults(config),
         secrets={org.api_key: org.secret_key for org in config.orgs},
+        projects=frozenset(map(uuid.UUID, config.projects)) if config.projects else None,
     )
     app[STATE] = state
     one = LABELS_PATH + "{label_id}/"
@@ -449,6 +372,7 @@ def create_app(config: SandboxConfig) -> web.Application:
     app.router.add_post(LABELS_PATH, create_label)
     app.router.add_get(one, get_label, allow_head=False)
     app.router.add_patch(one, patch_label)
+    app.router.add_put(one, put_label)
     app.router.add_delete(one, archive_label)
     app.router.add_post(one + "restore/", restore_label)
     app.router.add_get("/_sandbox/stats", sandbox_stats, allow_head=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 DEMO_API_KEY = "demo-key"
@@ -21,10 +22,13 @@ class SandboxConfig:
     Rates are probabilities per API request; `rate_limit` is requests per second per
     organisation (0 = unlimited); `throttle_rate` answers that share of requests 429 with
     `Retry-After: throttle_retry_after` whatever the sending rate; `seed` makes the fault
-    draws reproducible.
+    draws reproducible. `projects` are the ids of the projects every organisation has: a
+    label naming another project is refused as the server refuses it; with none, every
+    well-formed project id is taken.
     """
 
     orgs: tuple[Organisation, ...] = (Organisation(DEMO_API_KEY, DEMO_SECRET_KEY),)
+    projects: tuple[str, ...] = ()
     db_path: str | None = None
     latency_ms: float = 0.0
     jitter_ms: float = 0.0
@@ -46,6 +50,8 @@ class SandboxConfig:
                 raise ValueError(f"{name} must not be negative")
         if not self.orgs:
             raise ValueError("at least one organisation is needed")
+        for project in self.projects:
+            uuid.UUID(project)  # a ValueError names what is not a project id
         keys = [org.api_key for org in self.orgs]
         if len(set(keys)) != len(keys):
             raise ValueError("each organisation needs its own API key")

@@ -1,4 +1,8 @@
-"""The server's success and error envelopes, and the exception that carries an error answer."""
+"""The server's success and error envelopes, and the exceptions that carry an error answer.
+
+The live server builds every error body the same way: `status`, `type`, `code` and the
+message four times over, then `attr` and `details` only when it has them (never null).
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,26 @@ from typing import Any
 
 from aiohttp import web
 
-# The `type` field of the error envelope, by HTTP status, as the live service sends it.
+# The `type` field of the error envelope, by HTTP status, as the live service sends it;
+# a status it has no type for (405, 415) is an `api_error`.
 ERROR_TYPES = {
     400: "validation_error",
     401: "authentication_error",
     402: "payment_required",
     403: "permission_error",
     404: "not_found",
-    405: "method_not_allowed",
     413: "request_too_large",
-    415: "unsupported_media_type",
     429: "rate_limit",
     500: "server_error",
-    502: "bad_gateway",
     503: "service_unavailable",
     504: "timeout",
 }
+
+# What Django sends when a view crashes outside every handler (DEBUG off): HTML, not JSON.
+DJANGO_SERVER_ERROR_HTML = (
+    '<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n'
+    "</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n"
+)
 
 FieldDetails = dict[str, list[str]]
 
@@ -50,12 +58,30 @@ class ApiError(Exception):
 
 
 class FieldError(ApiError):
-    """A 400 naming fields, the way the server's serializers report them."""
+    """A 400 naming fields, as the server words a serializer's errors: `field: message`,
+    several messages of one field joined by ", ", several fields by "; "."""
 
     def __init__(self, details: FieldDetails, codes: dict[str, str]) -> None:
         first = next(iter(details))
-        message = details[first][0]
+        message = "; ".join(f"{field}: {', '.join(texts)}" for field, texts in details.items())
         super().__init__(400, message, codes[first], attr=first, details=details)
+
+
+def non_field_error(message: str, code: str = "invalid") -> ApiError:
+    """A serializer's error about the body as a whole: details, but no `attr`."""
+    return ApiError(400, message, code, details={"non_field_errors": [message]})
+
+
+def framework_error(
+    status: int, message: str, code: str, headers: dict[str, str] | None = None
+) -> ApiError:
+    """An error the framework raises (auth, not found, parse, method, media type): its
+    details hold the message under `detail`, and it has no `attr`."""
+    return ApiError(status, message, code, details={"detail": [message]}, headers=headers)
+
+
+class ServerCrash(Exception):
+    """The server's view itself fails: HTTP 500 with Django's HTML page."""
 
 
 def _encoded(body: object) -> bytes:
@@ -78,18 +104,24 @@ def success(result: Any) -> web.Response:
     return json_response({"status": True, "result": result})
 
 
+def crash_response() -> web.Response:
+    return web.Response(status=500, text=DJANGO_SERVER_ERROR_HTML, content_type="text/html")
+
+
 def error_response(err: ApiError) -> web.Response:
-    body = {
+    body: dict[str, Any] = {
         "status": False,
-        "type": ERROR_TYPES.get(err.status, "client_error" if err.status < 500 else "server_error"),
+        "type": ERROR_TYPES.get(err.status, "api_error"),
         "code": err.code,
         "detail": err.message,
         "message": err.message,
         "error": err.message,
         "result": err.message,
-        "attr": err.attr,
-        "details": err.details,
     }
+    if err.attr is not None:
+        body["attr"] = err.attr
+    if err.details is not None:
+        body["details"] = err.details
     response = json_response(body, status=err.status)
     response.headers.update(err.headers)
     return response

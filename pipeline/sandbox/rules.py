@@ -1,252 +1,89 @@
-"""What the server accepts in a create or patch body, with the server's own wording.
+"""The server's settings rules (its model validation), in the order it checks them.
 
-Field checks follow the server's serializer (all field errors reported together, keyed by
-field); settings checks follow its model validation (the first broken rule, wrapped in
-`Annotation label creation failed: {'__all__': [...]}`), including its quirk that an empty
-settings object skips every check.
+The first broken rule wins and is reported in the server's words. Falsy settings (`{}`,
+`[]`, `""`, `0`, `false`) skip every check, for every type; a Python bool counts as an
+integer and as a number, as it does on the server. Truthy settings that are not an
+object crash the server's checks for the four types that have any.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.sandbox.envelope import ApiError, FieldError
+from pipeline.sandbox.envelope import ApiError, ServerCrash, non_field_error
+from pipeline.sandbox.fields import LABEL_TYPES, parse_fields
 
-LABEL_TYPES = ("text", "categorical", "numeric", "star", "thumbs_up_down")
-NAME_MAX = 255
+__all__ = [
+    "DUPLICATE_MESSAGE",
+    "LABEL_TYPES",
+    "REQUIRED_SETTINGS",
+    "LabelFields",
+    "parse_create",
+    "settings_problem",
+]
 
-# The keys each type must carry once settings are non-empty, in the server's order.
+DUPLICATE_MESSAGE = "A label with this name and type already exists in the selected project."
+
+# The keys each type must carry once settings are non-empty, in the order the server's
+# message lists them (it prints a Python set, whose order varies per server process).
 REQUIRED_SETTINGS: dict[str, tuple[str, ...]] = {
-    "text": ("placeholder", "min_length", "max_length"),
+    "text": ("placeholder", "max_length", "min_length"),
     "numeric": ("min", "max", "step_size", "display_type"),
-    "categorical": ("options", "multi_choice", "rule_prompt", "auto_annotate", "strategy"),
+    "categorical": ("rule_prompt", "multi_choice", "options", "auto_annotate", "strategy"),
     "star": ("no_of_stars",),
     "thumbs_up_down": (),
 }
+_TYPE_WORDS = {
+    "text": "Text",
+    "numeric": "Numeric",
+    "categorical": "Categorical",
+    "star": "Star",
+}
 
-# The serializer's boolean parsing (Django REST framework's BooleanField).
-_TRUE = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}
-_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
 
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LabelFields:
-    """The accepted, normalised fields of a create or patch body (None = not given)."""
+    """A create body as the server accepts it."""
 
-    name: str | None = None
-    type: str | None = None
-    settings: dict[str, Any] | None = None
-    description: str | None = None
-    description_given: bool = False
-    project: str | None = None
-    allow_notes: bool | None = None
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.details: dict[str, list[str]] = {}
-        self.codes: dict[str, str] = {}
-
-    def add(self, field: str, message: str, code: str) -> None:
-        self.details.setdefault(field, []).append(message)
-        self.codes.setdefault(field, code)
-
-    def raise_if_any(self) -> None:
-        if self.details:
-            raise FieldError(self.details, self.codes)
-
-
-def _string(value: object) -> str | None:
-    """A serializer CharField accepts strings and numbers (as text), nothing else."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    return str(value)
-
-
-def _name(value: object, errors: _Errors) -> str | None:
-    if value is None:
-        errors.add("name", "This field may not be null.", "null")
-        return None
-    text = _string(value)
-    if text is None:
-        errors.add("name", "Not a valid string.", "invalid")
-        return None
-    text = text.strip()
-    if not text:
-        errors.add("name", "This field may not be blank.", "blank")
-        return None
-    if len(text) > NAME_MAX:
-        errors.add(
-            "name", f"Ensure this field has no more than {NAME_MAX} characters.", "max_length"
-        )
-    return _storable("name", text, errors)
-
-
-def _storable(field: str, text: str, errors: _Errors) -> str | None:
-    """The serializer's last checks of any text: no NUL and no lone surrogate (which has no
-    UTF-8 form, so no database could store it)."""
-    if "\x00" in text:
-        errors.add(field, "Null characters are not allowed.", "null_characters_not_allowed")
-    try:
-        text.encode()
-    except UnicodeEncodeError as exc:
-        # UTF-8 refuses only surrogates; the codec finds the first one at C speed.
-        message = f"Surrogate characters are not allowed: U+{ord(text[exc.start]):X}."
-        errors.add(field, message, "surrogate_characters_not_allowed")
-    return None if field in errors.details else text
-
-
-def _type(value: object, errors: _Errors) -> str | None:
-    if value is None:
-        errors.add("type", "This field may not be null.", "null")
-        return None
-    if isinstance(value, str) and value in LABEL_TYPES:
-        return value
-    shown = value if isinstance(value, str | int | float) else json.dumps(value)
-    errors.add("type", f'"{shown}" is not a valid choice.', "invalid_choice")
-    return None
-
-
-def _description(value: object, errors: _Errors) -> str | None:
-    if value is None:
-        return None
-    text = _string(value)
-    if text is None:
-        errors.add("description", "Not a valid string.", "invalid")
-        return None
-    return _storable("description", text, errors)
-
-
-def _project(value: object, errors: _Errors) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            pass
-    errors.add("project", "Must be a valid UUID.", "invalid")
-    return None
-
-
-def _allow_notes(value: object, errors: _Errors) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value in _TRUE:
-        return True
-    if isinstance(value, str) and value in _FALSE:
-        return False
-    errors.add("allow_notes", "Must be a valid boolean.", "invalid")
-    return None
-
-
-def _settings(value: object, errors: _Errors) -> dict[str, Any] | None:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        kind = {list: "list", str: "str", bool: "bool", int: "int", float: "float"}.get(
-            type(value), type(value).__name__
-        )
-        errors.add(
-            "settings", f'Expected a dictionary of items but got type "{kind}".', "not_a_dict"
-        )
-        return None
-    return value
-
-
-def parse_create(body: dict[str, Any]) -> LabelFields:
-    """Check a create body field by field; every field error is reported at once."""
-    errors = _Errors()
-    fields = LabelFields()
-    for required in ("name", "type"):
-        if required not in body:
-            errors.add(required, "This field is required.", "required")
-    if "name" in body:
-        fields.name = _name(body["name"], errors)
-    if "type" in body:
-        fields.type = _type(body["type"], errors)
-    fields.settings = _settings(body.get("settings"), errors)
-    fields.description = _description(body.get("description"), errors)
-    fields.project = _project(body.get("project"), errors)
-    fields.allow_notes = (
-        _allow_notes(body["allow_notes"], errors) if "allow_notes" in body else False
-    )
-    errors.raise_if_any()
-    assert fields.type is not None and fields.settings is not None
-    check_settings(fields.type, fields.settings, action="creation")
-    return fields
-
-
-def parse_patch(body: dict[str, Any], label_type: str) -> LabelFields:
-    """Check a patch body: name, description, settings and allow_notes may change; type may not."""
-    errors = _Errors()
-    fields = LabelFields()
-    if "name" in body:
-        fields.name = _name(body["name"], errors)
-    if "type" in body and body["type"] != label_type:
-        errors.add("type", "The label type cannot be changed.", "invalid")
-    if "settings" in body:
-        fields.settings = _settings(body["settings"], errors)
-    if "description" in body:
-        fields.description = _description(body["description"], errors)
-        fields.description_given = True
-    if "allow_notes" in body:
-        fields.allow_notes = _allow_notes(body["allow_notes"], errors)
-    errors.raise_if_any()
-    if fields.settings is not None:
-        check_settings(label_type, fields.settings, action="update")
-    return fields
+    name: str
+    type: str
+    settings: Any
+    description: str | None
+    project: str | None
+    allow_notes: bool
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _is_integer(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def settings_problem(label_type: str, settings: dict[str, Any]) -> str | None:
-    """The first settings rule this label breaks, in the server's words, or None.
-
-    An empty settings object is accepted as it is: the live server skips every check then.
-    """
-    if not settings:
-        return None
-    required = REQUIRED_SETTINGS[label_type]
-    if any(key not in settings for key in required):
-        keys = ", ".join(f"'{key}'" for key in required)
-        return f"{label_type.replace('_', ' ').capitalize()} type requires {{{keys}}} settings"
-    check = _CHECKS.get(label_type)
-    return check(settings) if check else None
+    return isinstance(value, int | float)
 
 
 def _text_problem(s: dict[str, Any]) -> str | None:
     if not isinstance(s["placeholder"], str):
         return "placeholder must be a string"
-    if not (_is_integer(s["min_length"]) and _is_integer(s["max_length"])):
-        return "min_length and max_length must be integers"
+    if not isinstance(s["max_length"], int):
+        return "max_length must be an integer"
+    if not isinstance(s["min_length"], int):
+        return "min_length must be an integer"
     if s["min_length"] >= s["max_length"]:
         return "min_length must be less than max_length"
     return None
 
 
 def _numeric_problem(s: dict[str, Any]) -> str | None:
-    if not (_is_number(s["min"]) and _is_number(s["max"])):
-        return "min and max must be numbers"
+    for key in ("min", "max", "step_size"):
+        if s[key] is None:
+            return f"{key} cannot be null"
+        if not _is_number(s[key]):
+            return f"{key} must be an float"
     if s["min"] < 0:
         return "min cannot be negative"
     if s["max"] < 0:
         return "max cannot be negative"
     if s["min"] >= s["max"]:
         return "min must be less than max"
-    if not _is_number(s["step_size"]):
-        return "step_size must be a number"
     if s["step_size"] <= 0:
         return "step_size must be greater than 0"
     if s["display_type"] not in ("slider", "button"):
@@ -257,17 +94,18 @@ def _numeric_problem(s: dict[str, Any]) -> str | None:
 def _options_problem(options: object) -> str | None:
     if not isinstance(options, list):
         return "options must be a list"
+    labels: list[str] = []
+    for option in options:
+        if not isinstance(option, dict) or "label" not in option:
+            return "Each option must be a dictionary with a 'label' field"
+        label = str(option["label"] or "").strip()
+        if not label:
+            return "Option labels cannot be empty"
+        labels.append(label.casefold())
+    if len(set(labels)) != len(labels):
+        return "Categorical option labels must be unique"
     if len(options) < 2:
         return "There must be at least two options"
-    seen: set[str] = set()
-    for option in options:
-        label = option.get("label") if isinstance(option, dict) else None
-        if not isinstance(label, str) or not label.strip():
-            return "Each option must have a non-empty label"
-        folded = label.strip().casefold()
-        if folded in seen:
-            return "Categorical option labels must be unique"
-        seen.add(folded)
     return None
 
 
@@ -277,24 +115,24 @@ def _categorical_problem(s: dict[str, Any]) -> str | None:
         return problem
     if not isinstance(s["multi_choice"], bool):
         return "multi_choice must be a boolean"
-    if not isinstance(s["auto_annotate"], bool):
-        return "auto_annotate must be a boolean"
     if not isinstance(s["rule_prompt"], str):
         return "rule_prompt must be a string"
     if s["strategy"] not in ("Rag", None):
-        return "strategy must be 'Rag' or null"
+        return "Strategy must be 'Rag' or None."
+    if not isinstance(s["auto_annotate"], bool):
+        return "auto_annotate must be a boolean"
     return None
 
 
 def _star_problem(s: dict[str, Any]) -> str | None:
-    if not _is_integer(s["no_of_stars"]):
+    if not isinstance(s["no_of_stars"], int):
         return "no_of_stars must be an integer"
-    if s["no_of_stars"] < 1:
-        return "no_of_stars must be at least 1"
+    if s["no_of_stars"] <= 0:
+        return "no_of_stars must be greater than 0"
     return None
 
 
-_CHECKS = {
+_CHECKS: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "text": _text_problem,
     "numeric": _numeric_problem,
     "categorical": _categorical_problem,
@@ -302,8 +140,56 @@ _CHECKS = {
 }
 
 
-def check_settings(label_type: str, settings: dict[str, Any], *, action: str) -> None:
-    problem = settings_problem(label_type, settings)
+def settings_problem(label_type: str, settings: object) -> str | None:
+    """The first settings rule this label breaks, in the server's words, or None.
+
+    Raises ServerCrash where the server's own check fails: truthy settings that are not
+    an object, on a type that checks its settings.
+    """
+    check = _CHECKS.get(label_type)
+    if check is None or not settings:
+        return None
+    if not isinstance(settings, dict):
+        raise ServerCrash(f"{label_type} settings of type {type(settings).__name__}")
+    required = REQUIRED_SETTINGS[label_type]
+    if any(key not in settings for key in required):
+        keys = ", ".join(f"'{key}'" for key in required)
+        return f"{_TYPE_WORDS[label_type]} type requires {{{keys}}} settings"
+    return check(settings)
+
+
+def settings_text(problem: str) -> str:
+    """The server's rendering of its model error: a Python dict's repr."""
+    return f"{{'__all__': [{problem!r}]}}"
+
+
+def creation_failed(problem: str) -> ApiError:
+    """A create's settings error: the message only, no `attr`, no `details`."""
+    return ApiError(400, f"Annotation label creation failed: {settings_text(problem)}", "invalid")
+
+
+def parse_create(
+    body: dict[str, Any],
+    projects: Collection[uuid.UUID] | None = None,
+    exists: Callable[[LabelFields], bool] | None = None,
+) -> LabelFields:
+    """Check a create body in the server's order: the fields, then uniqueness (when
+    `exists` is given, once every field is valid), then the settings rules.
+
+    Raises the ApiError the server answers, or ServerCrash where the server fails.
+    """
+    given = parse_fields(body, required=True, projects=projects)
+    fields = LabelFields(
+        name=given["name"],
+        type=given["type"],
+        settings=given.get("settings", {}),
+        description=given.get("description"),
+        project=given.get("project"),
+        allow_notes=given.get("allow_notes", False),
+    )
+    if exists is not None and exists(fields):
+        raise non_field_error(DUPLICATE_MESSAGE)
+    problem = settings_problem(fields.type, fields.settings)
     if problem is not None:
-        message = f"Annotation label {action} failed: {{'__all__': [{problem!r}]}}"
-        raise ApiError(400, message, "invalid")
+        raise creation_failed(problem)
+    return fields

@@ -1,8 +1,10 @@
-"""Labels in SQLite, with the server's uniqueness rule as a real partial unique index.
+"""Labels in SQLite, with the server's uniqueness rule checked the way the server checks it.
 
-The index covers (organisation, case-folded name, type, project) over active labels only,
-so the database itself, not a check-then-insert in Python, decides which of many
-concurrent identical creates wins.
+The server's serializer looks for an active label with the same case-folded name, type
+and project before it saves; restoring an archived label does not look, so two active
+labels can share a name, and no unique index could hold. Every store call runs on the
+event loop's thread with no await inside, so a check and the write after it are one
+atomic step: of many concurrent identical creates, exactly one wins.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ CREATE TABLE IF NOT EXISTS labels (
     updated_at TEXT NOT NULL,
     archived INTEGER NOT NULL DEFAULT 0
 );
-CREATE UNIQUE INDEX IF NOT EXISTS labels_active_unique
-    ON labels (org, name_key, type, ifnull(project, '')) WHERE archived = 0;
+DROP INDEX IF EXISTS labels_active_unique;
+CREATE INDEX IF NOT EXISTS labels_by_key ON labels (org, name_key, type);
 CREATE INDEX IF NOT EXISTS labels_org_seq ON labels (org, seq);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
@@ -48,10 +50,6 @@ OUTPUT_TYPES = {
     "numeric": "score",
     "star": "score",
 }
-
-
-class Duplicate(Exception):
-    """An active label with the same name (any case), type and project already exists."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +69,28 @@ def _name_key(name: str) -> str:
 def org_uuid(api_key: str) -> str:
     """A stable organisation id per API key, so a persisted store survives restarts."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"label-import-sandbox:{api_key}"))
+
+
+def _filters(
+    org: str, label_type: str | None, search: str | None, project: str | None, archived: bool | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause of a listing and its parameters."""
+    where = ["org = ?"]
+    params: list[Any] = [org]
+    if label_type is not None:
+        where.append("type = ?")
+        params.append(label_type)
+    if search:
+        # instr on case-folded text: a plain substring test, no LIKE wildcards to escape.
+        where.append("instr(name_key, ?) > 0")
+        params.append(_name_key(search))
+    if project is not None:
+        where.append("project = ?")
+        params.append(project)
+    if archived is not None:
+        where.append("archived = ?")
+        params.append(int(archived))
+    return " AND ".join(where), params
 
 
 class LabelStore:
@@ -98,7 +118,6 @@ class LabelStore:
             "description": row["description"],
             "allow_notes": bool(row["allow_notes"]),
             "created_at": row["created_at"],
-            "updated_at": row["updated_at"],
             "archived": bool(row["archived"]),
         }
 
@@ -108,32 +127,29 @@ class LabelStore:
         *,
         name: str,
         label_type: str,
-        settings: dict[str, Any],
+        settings: Any,
         description: str | None,
         project: str | None,
         allow_notes: bool,
     ) -> dict[str, Any]:
         label_id = str(uuid.uuid4())
         now = _now()
-        try:
-            self._db.execute(
-                f"INSERT INTO labels ({_COLUMNS}, name_key) VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
-                (
-                    label_id,
-                    org,
-                    name,
-                    label_type,
-                    json.dumps(settings),
-                    description,
-                    project,
-                    int(allow_notes),
-                    now,
-                    now,
-                    _name_key(name),
-                ),
-            )
-        except sqlite3.IntegrityError as exc:
-            raise Duplicate from exc
+        self._db.execute(
+            f"INSERT INTO labels ({_COLUMNS}, name_key) VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
+            (
+                label_id,
+                org,
+                name,
+                label_type,
+                json.dumps(settings),
+                description,
+                project,
+                int(allow_notes),
+                now,
+                now,
+                _name_key(name),
+            ),
+        )
         self._db.execute(
             "INSERT INTO counters VALUES ('created', 1)"
             " ON CONFLICT(name) DO UPDATE SET value = value + 1"
@@ -142,6 +158,17 @@ class LabelStore:
         assert label is not None
         return label
 
+    def has_duplicate(
+        self, org: str, name: str, label_type: str, project: str | None, *, besides: str = ""
+    ) -> bool:
+        """Whether another active label has this name (any case), type and project."""
+        row = self._db.execute(
+            "SELECT 1 FROM labels WHERE org = ? AND name_key = ? AND type = ?"
+            " AND project IS ? AND archived = 0 AND id != ? LIMIT 1",
+            (org, _name_key(name), label_type, project, besides),
+        ).fetchone()
+        return row is not None
+
     def get(self, org: str, label_id: str) -> dict[str, Any] | None:
         row = self._db.execute(
             f"SELECT {_COLUMNS} FROM labels WHERE org = ? AND id = ?", (org, label_id)
@@ -149,38 +176,32 @@ class LabelStore:
         return None if row is None else self._row_to_label(row)
 
     def update(self, org: str, label_id: str, changes: dict[str, Any]) -> dict[str, Any]:
-        """Apply changes (name, description, settings, allow_notes) to a label that exists."""
+        """Apply changes (any of the label's writable fields) to a label that exists."""
         columns: dict[str, Any] = {}
+        for field in ("name", "type", "description", "project"):
+            if field in changes:
+                columns[field] = changes[field]
         if "name" in changes:
-            columns["name"] = changes["name"]
             columns["name_key"] = _name_key(changes["name"])
-        if "description" in changes:
-            columns["description"] = changes["description"]
         if "settings" in changes:
             columns["settings"] = json.dumps(changes["settings"])
         if "allow_notes" in changes:
             columns["allow_notes"] = int(changes["allow_notes"])
         columns["updated_at"] = _now()
         assignments = ", ".join(f"{column} = ?" for column in columns)
-        try:
-            self._db.execute(
-                f"UPDATE labels SET {assignments} WHERE org = ? AND id = ?",
-                (*columns.values(), org, label_id),
-            )
-        except sqlite3.IntegrityError as exc:
-            raise Duplicate from exc
+        self._db.execute(
+            f"UPDATE labels SET {assignments} WHERE org = ? AND id = ?",
+            (*columns.values(), org, label_id),
+        )
         label = self.get(org, label_id)
         assert label is not None
         return label
 
     def set_archived(self, org: str, label_id: str, archived: bool) -> dict[str, Any]:
-        try:
-            self._db.execute(
-                "UPDATE labels SET archived = ?, updated_at = ? WHERE org = ? AND id = ?",
-                (int(archived), _now(), org, label_id),
-            )
-        except sqlite3.IntegrityError as exc:
-            raise Duplicate from exc
+        self._db.execute(
+            "UPDATE labels SET archived = ?, updated_at = ? WHERE org = ? AND id = ?",
+            (int(archived), _now(), org, label_id),
+        )
         label = self.get(org, label_id)
         assert label is not None
         return label
@@ -196,26 +217,17 @@ class LabelStore:
         project: str | None = None,
         archived: bool | None = False,
     ) -> Page:
-        """Labels newest first; `archived` None means active and archived alike."""
-        where = ["org = ?"]
-        params: list[Any] = [org]
-        if label_type is not None:
-            where.append("type = ?")
-            params.append(label_type)
-        if search:
-            # instr on case-folded text: a plain substring test, no LIKE wildcards to escape.
-            where.append("instr(name_key, ?) > 0")
-            params.append(_name_key(search))
-        if project is not None:
-            where.append("project = ?")
-            params.append(project)
-        if archived is not None:
-            where.append("archived = ?")
-            params.append(int(archived))
-        clause = " AND ".join(where)
+        """One page of labels, newest first; `archived` None means active and archived alike.
+
+        An offset past the last label finds none, and is not looked up: it could be
+        beyond SQLite's integers.
+        """
+        clause, params = _filters(org, label_type, search, project, archived)
         count = self._db.execute(f"SELECT count(*) FROM labels WHERE {clause}", params).fetchone()[
             0
         ]
+        if offset and offset >= count:
+            return Page(count=count, labels=[])
         rows = self._db.execute(
             f"SELECT {_COLUMNS} FROM labels WHERE {clause} ORDER BY seq DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),

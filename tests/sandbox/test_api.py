@@ -1,4 +1,7 @@
-"""The sandbox answers like the live API: envelopes, field errors, settings rules, CRUD."""
+"""The sandbox answers like the live API: envelopes, field errors, CRUD flows.
+
+Every rule's exact wording is in test_conformance.py; these follow labels through their life.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ VALID_SETTINGS: dict[str, dict[str, Any]] = {
     "star": {"no_of_stars": 5},
     "thumbs_up_down": {},
 }
-ENVELOPE_KEYS = {"status", "type", "code", "detail", "message", "error", "result", "attr"}
+ENVELOPE_KEYS = {"status", "type", "code", "detail", "message", "error", "result"}
 
 
 def assert_error(body: Any, status_type: str, message: str) -> None:
@@ -122,7 +125,7 @@ FIELD_ERRORS: list[tuple[dict[str, Any], str, str, str]] = [
     (
         {"name": "x", "type": "star", "project": "nope"},
         "project",
-        "Must be a valid UUID.",
+        "\u201cnope\u201d is not a valid UUID.",
         "invalid",
     ),
     (
@@ -130,12 +133,6 @@ FIELD_ERRORS: list[tuple[dict[str, Any], str, str, str]] = [
         "allow_notes",
         "Must be a valid boolean.",
         "invalid",
-    ),
-    (
-        {"name": "x", "type": "star", "settings": [1]},
-        "settings",
-        'Expected a dictionary of items but got type "list".',
-        "not_a_dict",
     ),
 ]
 
@@ -146,7 +143,7 @@ async def test_field_errors_name_the_field(
 ) -> None:
     answer = await api.create(**body)
     assert answer.status == 400
-    assert_error(answer.body, "validation_error", message)
+    assert_error(answer.body, "validation_error", f"{field}: {message}")
     assert answer.body["code"] == code
     assert answer.body["attr"] == field
     assert answer.body["details"] == {field: [message]}
@@ -160,77 +157,6 @@ async def test_every_field_error_is_reported_at_once(api: Api) -> None:
 async def test_name_of_exactly_255_characters_is_accepted(api: Api) -> None:
     answer = await api.create(name="é" * 255, type="thumbs_up_down")
     assert answer.status == 200
-
-
-SETTINGS_RULES: list[tuple[str, dict[str, Any], str]] = [
-    (
-        "text",
-        {"placeholder": ""},
-        "Text type requires {'placeholder', 'min_length', 'max_length'} settings",
-    ),
-    ("text", {**TEXT, "placeholder": 3}, "placeholder must be a string"),
-    ("text", {**TEXT, "min_length": 1.5}, "min_length and max_length must be integers"),
-    (
-        "text",
-        {**TEXT, "min_length": 9, "max_length": 9},
-        "min_length must be less than max_length",
-    ),
-    (
-        "numeric",
-        {"min": 0, "max": 10},
-        "Numeric type requires {'min', 'max', 'step_size', 'display_type'} settings",
-    ),
-    ("numeric", {**NUMERIC, "min": None}, "min and max must be numbers"),
-    ("numeric", {**NUMERIC, "min": -1}, "min cannot be negative"),
-    ("numeric", {**NUMERIC, "max": -1, "min": 0}, "max cannot be negative"),
-    ("numeric", {**NUMERIC, "min": 5, "max": 5}, "min must be less than max"),
-    ("numeric", {**NUMERIC, "step_size": 0}, "step_size must be greater than 0"),
-    ("numeric", {**NUMERIC, "step_size": "1"}, "step_size must be a number"),
-    (
-        "numeric",
-        {**NUMERIC, "display_type": "dial"},
-        "display_type must be either 'slider' or 'button'",
-    ),
-    (
-        "categorical",
-        {"options": [{"label": "A"}, {"label": "B"}]},
-        "Categorical type requires {'options', 'multi_choice', 'rule_prompt',"
-        " 'auto_annotate', 'strategy'} settings",
-    ),
-    ("categorical", {**CATEGORICAL, "options": "A;B"}, "options must be a list"),
-    (
-        "categorical",
-        {**CATEGORICAL, "options": [{"label": "A"}]},
-        "There must be at least two options",
-    ),
-    (
-        "categorical",
-        {**CATEGORICAL, "options": [{"label": "A"}, {"label": " "}]},
-        "Each option must have a non-empty label",
-    ),
-    (
-        "categorical",
-        {**CATEGORICAL, "options": [{"label": "Yes"}, {"label": " yes "}]},
-        "Categorical option labels must be unique",
-    ),
-    ("categorical", {**CATEGORICAL, "multi_choice": "no"}, "multi_choice must be a boolean"),
-    ("categorical", {**CATEGORICAL, "auto_annotate": 0}, "auto_annotate must be a boolean"),
-    ("categorical", {**CATEGORICAL, "rule_prompt": None}, "rule_prompt must be a string"),
-    ("categorical", {**CATEGORICAL, "strategy": "rag"}, "strategy must be 'Rag' or null"),
-    ("star", {"noOfStars": 5}, "Star type requires {'no_of_stars'} settings"),
-    ("star", {"no_of_stars": 4.0}, "no_of_stars must be an integer"),
-    ("star", {"no_of_stars": 0}, "no_of_stars must be at least 1"),
-]
-
-
-@pytest.mark.parametrize(("label_type", "settings", "rule"), SETTINGS_RULES)
-async def test_settings_rules_use_the_servers_wording(
-    api: Api, label_type: str, settings: dict[str, Any], rule: str
-) -> None:
-    answer = await api.create(name="Rule", type=label_type, settings=settings)
-    assert answer.status == 400
-    expected = f"Annotation label creation failed: {{'__all__': [{rule!r}]}}"
-    assert_error(answer.body, "validation_error", expected)
 
 
 @pytest.mark.parametrize("label_type", ["text", "numeric", "categorical", "star"])
@@ -272,20 +198,19 @@ async def test_uniqueness_is_case_insensitive_per_type_and_project(api: Api) -> 
     assert twice_in_project.status == 400
 
 
-async def test_archived_labels_do_not_count_and_restore_checks_again(api: Api) -> None:
+async def test_archived_labels_do_not_count_and_restore_does_not_check_again(api: Api) -> None:
     first = (await api.create(name="Tone", type="thumbs_up_down")).body["result"]
     archived = await api.call("DELETE", f"{LABELS}{first['id']}/")
-    assert archived.status == 200 and archived.body["result"]["archived"] is True
+    assert (archived.status, archived.text) == (204, "")
     second = await api.create(name="tone", type="thumbs_up_down")
     assert second.status == 200
     restore = await api.call("POST", f"{LABELS}{first['id']}/restore/")
-    assert restore.status == 400
-    assert_error(restore.body, "validation_error", DUPLICATE)
-    await api.call("DELETE", f"{LABELS}{second.body['result']['id']}/")
-    restore = await api.call("POST", f"{LABELS}{first['id']}/restore/")
     assert restore.status == 200 and restore.body["result"]["archived"] is False
+    assert (await api.list(search="tone")).body["count"] == 2
     not_archived = await api.call("POST", f"{LABELS}{first['id']}/restore/")
     assert not_archived.status == 404
+    # Two active labels of one name now: any further one is still a duplicate.
+    assert (await api.create(name="TONE", type="thumbs_up_down")).status == 400
 
 
 async def test_fifty_concurrent_identical_creates_make_one_label(api: Api) -> None:
@@ -307,35 +232,42 @@ async def _score_label(api: Api) -> tuple[str, str]:
 async def test_get_and_patch_one_label(api: Api) -> None:
     label_id, path = await _score_label(api)
     got = await api.call("GET", path)
-    assert got.status == 200 and got.body["result"]["id"] == label_id
+    assert got.status == 200 and got.body["id"] == label_id and "status" not in got.body
     patched = await api.call(
         "PATCH",
         path,
-        json={"name": "Score v2", "description": "new", "settings": {**NUMERIC, "max": 5}},
+        json={"name": "Score v2", "description": " new ", "settings": {**NUMERIC, "max": 5}},
     )
     assert patched.status == 200
-    assert patched.body["result"]["name"] == "Score v2"
-    assert patched.body["result"]["description"] == "new"
-    assert patched.body["result"]["settings"]["max"] == 5
+    assert patched.body["name"] == "Score v2"
+    assert patched.body["description"] == "new"
+    assert patched.body["settings"]["max"] == 5
+    assert (await api.call("GET", path)).body == patched.body
 
 
-async def test_a_patch_breaking_a_rule_or_changing_the_type_is_refused(api: Api) -> None:
+async def test_a_patch_is_checked_as_the_label_it_would_make(api: Api) -> None:
     _, path = await _score_label(api)
     bad = await api.call("PATCH", path, json={"settings": {**NUMERIC, "min": 7, "max": 5}})
     assert bad.status == 400
-    assert bad.body["message"] == (
-        "Annotation label update failed: {'__all__': ['min must be less than max']}"
-    )
+    assert bad.body["message"] == "{'__all__': ['min must be less than max']}"
     retype = await api.call("PATCH", path, json={"type": "star"})
-    assert retype.status == 400 and retype.body["attr"] == "type"
+    assert retype.status == 400
+    assert (
+        retype.body["message"] == "{'__all__': [\"Star type requires {'no_of_stars'} settings\"]}"
+    )
+    star = await api.call("PATCH", path, json={"type": "star", "settings": {"no_of_stars": 4}})
+    assert star.status == 200 and star.body["type"] == "star"
+    assert (await api.call("GET", path)).body["settings"] == {"no_of_stars": 4}
 
 
 async def test_delete_archives_a_label_once(api: Api) -> None:
     _, path = await _score_label(api)
     deleted = await api.call("DELETE", path)
-    assert deleted.status == 200
+    assert (deleted.status, deleted.text) == (204, "")
     assert (await api.call("DELETE", path)).status == 404
-    assert (await api.call("GET", path)).body["result"]["archived"] is True
+    assert (await api.call("GET", path)).status == 404
+    shown = await api.call("GET", path, params={"include_archived": "true"})
+    assert shown.status == 200 and shown.body["archived"] is True
 
 
 async def test_patch_rename_onto_an_existing_name_is_a_duplicate(api: Api) -> None:
@@ -345,12 +277,15 @@ async def test_patch_rename_onto_an_existing_name_is_a_duplicate(api: Api) -> No
     assert answer.status == 400 and answer.body["message"] == DUPLICATE
 
 
-@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+@pytest.mark.parametrize("method", ["GET", "PATCH", "PUT", "DELETE"])
 async def test_unknown_or_malformed_ids_are_404(api: Api, method: str) -> None:
-    for label_id in (str(uuid.uuid4()), "not-a-uuid"):
+    for label_id, message in (
+        (str(uuid.uuid4()), "No AnnotationsLabels matches the given query."),
+        ("not-a-uuid", "Not found."),
+    ):
         answer = await api.call(method, f"{LABELS}{label_id}/", json={})
         assert answer.status == 404
-        assert_error(answer.body, "not_found", "Not found.")
+        assert_error(answer.body, "not_found", message)
 
 
 async def _make(api: Api, count: int) -> None:
@@ -383,7 +318,8 @@ async def test_list_pages_newest_first_with_links(api: Api) -> None:
         ({"limit": "1"}, 200, 1),
         ({"limit": "500"}, 200, 12),
         ({"limit": ""}, 200, 10),
-        ({"page": "4"}, 404, 0),
+        ({"page": "4"}, 500, 0),
+        ({"page": str(10**30)}, 500, 0),
     ],
 )
 async def test_list_pagination_edges(
@@ -395,18 +331,12 @@ async def test_list_pagination_edges(
     if status == 200:
         assert len(answer.body["results"]) == size
     else:
-        assert_error(answer.body, "not_found", "Invalid page.")
+        assert_error(answer.body, "server_error", "Failed to list annotation labels")
 
 
 @pytest.mark.parametrize(
     ("name", "value", "code", "message"),
     [
-        (
-            "page",
-            str(10**30),
-            "max_value",
-            "Ensure this value is less than or equal to 1000000000.",
-        ),
         ("page", "-1", "min_value", "Ensure this value is greater than or equal to 1."),
         ("page", "0", "min_value", "Ensure this value is greater than or equal to 1."),
         ("page", "abc", "invalid", "A valid integer is required."),
@@ -528,9 +458,7 @@ async def test_bad_bodies_get_the_envelope(api: Api) -> None:
         "POST", LABELS, data=b"name=x", headers={"Content-Type": "text/plain"}
     )
     assert wrong_type.status == 415
-    assert_error(
-        wrong_type.body, "unsupported_media_type", 'Unsupported media type "text/plain" in request.'
-    )
+    assert_error(wrong_type.body, "api_error", 'Unsupported media type "text/plain" in request.')
     huge = await api.call("POST", LABELS, data=b" " * (1024 * 1024 + 1), headers=json_header)
     assert huge.status == 413 and huge.body["type"] == "request_too_large"
     binary = await api.call("POST", LABELS, data=b"\xff\xfe\x00junk", headers=json_header)
@@ -544,7 +472,7 @@ async def test_unknown_paths_and_methods_get_the_envelope(api: Api) -> None:
         assert_error(answer.body, "not_found", "Not found.")
     put = await api.call("PUT", LABELS, json={})
     assert put.status == 405
-    assert_error(put.body, "method_not_allowed", 'Method "PUT" not allowed.')
+    assert_error(put.body, "api_error", 'Method "PUT" not allowed.')
 
 
 async def test_stats_and_reset(api: Api) -> None:
