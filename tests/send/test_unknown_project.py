@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from tests.conftest import SandboxFactory
 from tests.hostile import Hostile, invalid_pk
+from tests.import_helpers import run_import
 from tests.send.test_hostile_runs import run_against
 
 KNOWN = "0b9e5c4d-1a2f-4c3b-8d7e-6f5a4b3c2d1e"
@@ -108,3 +110,18 @@ async def test_a_dry_run_says_which_projects_it_could_not_check(
         unchecked,
     ]
     assert hostile.seen["POST"] == 0
+
+
+async def test_the_sandbox_with_declared_projects_fails_an_unknown_one_after_one_create(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await sandbox_factory(projects=(KNOWN,))
+    source = tmp_path / "labels.csv"
+    write_rows(source, 60)
+
+    summary = await run_import(source, box, concurrency=1)
+
+    failed = [o for o in summary.rows if o.status == "failed"]
+    assert len(failed) == 40 and {o.error for o in failed} == {REASON}
+    assert sum(o.attempts for o in failed) == 1
+    assert (summary.created, summary.requests) == (20, 1 + 20 + 1)  # the listing, 20, 1
