@@ -40,7 +40,7 @@ def test_option_without_value_leaves_it_for_the_slug() -> None:
     [
         ("[not json", "options is not valid JSON"),
         ('["A", ', "options is not valid JSON"),
-        ("[1, 2]", "each option must be a string or an object with a label"),
+        ("[1, 2]", "Each option must be a dictionary with a 'label' field"),
     ],
 )
 def test_bad_option_json(text: str, message: str) -> None:
