@@ -356,7 +356,7 @@ def ui_cap_warnings(label: LabelSpec) -> list[tuple[str, str]]:
 def likely_mistakes(label: LabelSpec) -> list[tuple[str, str]]:
     """(field or settings key, message) for what the server accepts but is likely a slip:
     a control character in the name, a negative min_length, a setting the type does not
-    document. All are sent as written."""
+    document, an option key beside label and value. All are sent as written."""
     found = []
     if _CONTROL.search(label.name):
         found.append(("name", "the name holds a control character (a tab, line break or similar)"))
@@ -367,4 +367,14 @@ def likely_mistakes(label: LabelSpec) -> list[tuple[str, str]]:
         (key, f"{key} is not a setting of a {label.type} label; sent as written")
         for key in settings.model_extra or {}
     )
+    if isinstance(settings, CategoricalSettings):
+        found.extend(
+            (
+                "options",
+                f"option {option.label!r} also has {', '.join(option.model_extra)}; "
+                "sent as written",
+            )
+            for option in settings.options
+            if option.model_extra
+        )
     return found

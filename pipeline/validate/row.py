@@ -54,7 +54,10 @@ class RowChecker:
         kind = _label_type(cells.get(self.type, ""), problems)
         if kind is None:
             return CheckedRow(raw, None, problems.found)
-        data: dict[str, Any] = {"name": cells.get(self.name, ""), "type": kind}
+        data: dict[str, Any] = {"type": kind}
+        # A JSON record may leave the name out: the server's "required", not "blank".
+        if self.name in cells:
+            data["name"] = cells[self.name]
         if self.optional:
             _label_fields(self.optional, cells, data, problems)
         settings, failed = self._settings(cells, kind, problems)
@@ -63,6 +66,9 @@ class RowChecker:
             label = LabelSpec.parse(data)
         except ValidationError as error:
             for key, message, hint in messages.validation_problems(error, kind, failed, settings):
+                if key not in settings and problems.from_json:
+                    # A default the row left out: the settings JSON is where to give it.
+                    problems.from_json.add(key)
                 problems.add(key, message, hint)
             return CheckedRow(raw, None, problems.found)
         check_payload(cells, label, problems)
