@@ -111,10 +111,25 @@ def map_columns(
     `where` names the file (and sheet) in error messages.
     """
     fields = {header: field_for_header(header) for header in headers if header.strip()}
+    chosen, aside = _choose(fields, records=records, where=where)
+    # In the headers' order, so a row's problems read left to right.
+    position = {header: index for index, header in enumerate(fields)}
+    columns = dict(sorted(chosen.items(), key=lambda item: position[item[1]]))
+    unknown = [
+        header
+        for header, name in fields.items()
+        if header in aside or (name is None and header not in FAILED_ROW_COLUMNS)
+    ]
+    return ColumnMap(sheet, columns, _unknown_column_warnings(unknown, aside, sheet))
+
+
+def _choose(
+    fields: dict[str, str | None], *, records: bool, where: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """field → the header read for it, and each record key set aside → the key read instead."""
     # A record key that is a field's own name wins over an alias, wherever it stands.
     order = sorted(fields, key=lambda h: snake_case(h) != fields[h]) if records else list(fields)
     chosen: dict[str, str] = {}
-    # A record key meaning a field another key gives → that other key.
     aside: dict[str, str] = {}
     for header in order:
         name = fields[header]
@@ -129,15 +144,7 @@ def map_columns(
                 f"{where}: columns {chosen[name]!r} and {header!r} both mean {name!r}; "
                 "keep one of them"
             )
-    # In the headers' order, so a row's problems read left to right.
-    position = {header: index for index, header in enumerate(fields)}
-    columns = dict(sorted(chosen.items(), key=lambda item: position[item[1]]))
-    unknown = [
-        header
-        for header, name in fields.items()
-        if header in aside or (name is None and header not in FAILED_ROW_COLUMNS)
-    ]
-    return ColumnMap(sheet, columns, _unknown_column_warnings(unknown, aside, sheet))
+    return chosen, aside
 
 
 def _unknown_column_warnings(

@@ -42,7 +42,7 @@ def test_each_type_requires_exactly_its_models_settings() -> None:
 
 # Any text the server stores: control characters too (a warning in a name), but no NUL
 # and no lone surrogate.
-TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=40)
+TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=40)
 WORDS = TEXT.filter(str.strip)
 # What the server reads as an option label: any value whose text is not blank.
 LABEL = WORDS | st.integers(1, 10**6) | st.just(True)
