@@ -284,6 +284,12 @@ class LabelSpec(BaseModel):
             raise ValueError(f"Ensure this field has no more than {NAME_MAX} characters.")
         return value
 
+    @field_validator("description")
+    @classmethod
+    def _description_trimmed(cls, value: str | None) -> str | None:
+        # The server stores it trimmed; sent so, a later update compares like with like.
+        return None if value is None else value.strip()
+
     @field_validator("project")
     @classmethod
     def _project_uuid(cls, value: str | None) -> str | None:

@@ -83,6 +83,11 @@ def test_payload_carries_description_project_and_notes() -> None:
     }
 
 
+def test_description_is_sent_trimmed_as_the_server_stores_it() -> None:
+    label = LabelSpec.parse({"name": "a", "type": "star", "description": " \tJudge tone \n"})
+    assert label.payload()["description"] == "Judge tone"
+
+
 def test_key_is_case_folded_trimmed_name_type_and_project() -> None:
     label = LabelSpec.parse({"name": " STRASSE ", "type": "text"})
     assert label.key() == ("strasse", "text", None)

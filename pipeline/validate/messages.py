@@ -4,6 +4,7 @@ server's words, and the few messages the row checker writes itself."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -32,6 +33,11 @@ SERVER_WORDING = {
 }
 
 UI_CAP_HINT = "fine for the API, but the UI will not show it fully"
+SURROGATE_HINT = (
+    "the text holds half of a UTF-16 character pair (a broken \\ud800-style escape); "
+    "delete it or type the character again"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 LABEL_AS_TEXT_HINT = "put the label in quotes to keep it as you mean it"
 
 
@@ -123,9 +129,16 @@ def _key(loc: tuple[int | str, ...]) -> str:
     return str(loc[1])
 
 
+def surrogate_message(character: str) -> str:
+    return f"Surrogate characters are not allowed: U+{ord(character):04X}."
+
+
 def describe(item: Any, key: str) -> tuple[str, str]:
     """One pydantic error as (message, hint), in the server's words where it has them."""
     kind_of_error = item["type"]
+    if kind_of_error == "string_unicode" and (found := _SURROGATE.search(str(item["input"]))):
+        # A settings key sent as written, holding a lone surrogate.
+        return surrogate_message(found.group()), SURROGATE_HINT
     if kind_of_error == "value_error":
         return str(item["msg"]).removeprefix("Value error, "), HINTS.get(key, "")
     if kind_of_error == "literal_error":
