@@ -55,10 +55,27 @@ def slug(label: str) -> str:
     return text or label.strip().lower()
 
 
-def refused_as(message: str, *fields: str, null: str | None = None) -> Any:
-    """A validator refusing, in the server's words, a value pydantic cannot read as the
-    field's type (`{key}` is the field's name); `null` words a null apart. Defined before a
-    field's other validators, so their messages pass through it unchanged."""
+# The server's words for a setting of the wrong kind ("an float" is its own slip).
+WRONG_KIND: dict[str, str] = {
+    "placeholder": "placeholder must be a string",
+    "min_length": "min_length must be an integer",
+    "max_length": "max_length must be an integer",
+    "min": "min must be an float",
+    "max": "max must be an float",
+    "step_size": "step_size must be an float",
+    "display_type": "display_type must be either 'slider' or 'button'",
+    "multi_choice": "multi_choice must be a boolean",
+    "auto_annotate": "auto_annotate must be a boolean",
+    "rule_prompt": "rule_prompt must be a string",
+    "strategy": "Strategy must be 'Rag' or None.",
+    "no_of_stars": "no_of_stars must be an integer",
+}
+
+
+def refused_as(*fields: str, null: str | None = None) -> Any:
+    """A validator refusing a value pydantic cannot read as the field's type in the
+    server's words (`WRONG_KIND`); `null` words a null apart (`{key}` is the field's name).
+    Defined before a field's other validators, so their messages pass through it."""
 
     def wrap(cls: type, value: Any, handler: ValidatorFunctionWrapHandler, info: Any) -> Any:
         if value is None and null is not None:
@@ -66,7 +83,7 @@ def refused_as(message: str, *fields: str, null: str | None = None) -> Any:
         try:
             return handler(value)
         except ValidationError:
-            raise ValueError(message.format(key=info.field_name)) from None
+            raise ValueError(WRONG_KIND[info.field_name]) from None
 
     return field_validator(*fields, mode="wrap")(wrap)
 
@@ -98,8 +115,7 @@ class TextSettings(LabelSettings):
     # Validated when left out too: min_length alone may already reach the default.
     max_length: int = Field(500, validate_default=True)
 
-    _words = refused_as("{key} must be an integer", "min_length", "max_length")
-    _text = refused_as("{key} must be a string", "placeholder")
+    _checked = refused_as("placeholder", "min_length", "max_length")
 
     @field_validator("max_length")
     @classmethod
@@ -117,11 +133,8 @@ class NumericSettings(LabelSettings):
     step_size: int | float = 1
     display_type: DisplayType = "slider"
 
-    # "an float" is the server's own slip.
-    _numbers = refused_as(
-        "{key} must be an float", "min", "max", "step_size", null="{key} cannot be null"
-    )
-    _display = refused_as("display_type must be either 'slider' or 'button'", "display_type")
+    _checked = refused_as("min", "max", "step_size", null="{key} cannot be null")
+    _display = refused_as("display_type")
 
     @field_validator("min")
     @classmethod
@@ -193,9 +206,7 @@ class CategoricalSettings(LabelSettings):
     auto_annotate: bool = False
     strategy: Literal["Rag"] | None = None
 
-    _flags = refused_as("{key} must be a boolean", "multi_choice", "auto_annotate")
-    _prompt = refused_as("{key} must be a string", "rule_prompt")
-    _strategy = refused_as("Strategy must be 'Rag' or None.", "strategy")
+    _checked = refused_as("multi_choice", "auto_annotate", "rule_prompt", "strategy")
 
     @field_validator("options", mode="before")
     @classmethod
@@ -219,7 +230,7 @@ class StarSettings(LabelSettings):
     # No upper bound at the server; the UI's is a warning (`ui_cap_warnings`).
     no_of_stars: int = 5
 
-    _whole = refused_as("{key} must be an integer", "no_of_stars")
+    _checked = refused_as("no_of_stars")
 
     @field_validator("no_of_stars")
     @classmethod

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from pipeline.labels import (
     SETTINGS_DEFAULTS,
     SETTINGS_KEYS,
+    WRONG_KIND,
     LabelSpec,
     LabelType,
     likely_mistakes,
@@ -187,7 +188,8 @@ def _flat_settings(
         try:
             settings[key] = value = parse(cell)
         except CellError as error:
-            problems.add(key, error.message, error.hint)
+            # As the server would word the value sent as typed; the hint says what to type.
+            problems.add(key, WRONG_KIND.get(key, error.message), error.hint)
             settings.pop(key, None)
             failed.add(key)
             continue

@@ -61,7 +61,7 @@ def test_a_bound_that_reaches_the_other_bounds_default_is_an_error(tmp_path: Pat
         ("A,slider,,,,,,,", "type", '"slider" is not a valid choice.'),
         ("A,categorical,,,,,,,", "options", "This field is required."),
         ("A,star,,0,,,,,", "no_of_stars", "no_of_stars must be greater than 0"),
-        ("A,star,,3.5,,,,,", "no_of_stars", "A valid integer is required."),
+        ("A,star,,3.5,,,,,", "no_of_stars", "no_of_stars must be an integer"),
         ("A,numeric,,,-1,,,,", "min", "min cannot be negative"),
         ("A,text,,,,,,maybe,", "allow_notes", "Must be a valid boolean."),
         ("A,text,,,,,,,not-a-uuid", "project", "“not-a-uuid” is not a valid UUID."),

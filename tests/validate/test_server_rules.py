@@ -348,6 +348,56 @@ def test_the_client_refuses_exactly_what_the_server_refuses(name: str) -> None:
         assert rule.server in (CRASH, rule.message)
 
 
+@pytest.mark.parametrize(
+    ("kind", "column", "cell", "message", "hint"),
+    [
+        ("numeric", "min", "ten", "min must be an float", "type a plain number such as 5 or 2.5"),
+        (
+            "numeric",
+            "max",
+            '"1,000"',
+            "max must be an float",
+            "remove the thousands separators: 1000",
+        ),
+        (
+            "numeric",
+            "step_size",
+            "NaN",
+            "step_size must be an float",
+            "type a finite number such as 10",
+        ),
+        (
+            "text",
+            "min_length",
+            "4.5",
+            "min_length must be an integer",
+            "use a whole number, e.g. 4",
+        ),
+        (
+            "star",
+            "no_of_stars",
+            "five",
+            "no_of_stars must be an integer",
+            "type a whole number such as 5",
+        ),
+        (
+            "categorical",
+            "multi_choice",
+            "maybe",
+            "multi_choice must be a boolean",
+            "use true or false (yes/no, 1/0 also work)",
+        ),
+    ],
+)
+def test_a_cell_no_parser_can_read_is_refused_as_the_server_refuses_its_text(
+    tmp_path: Path, kind: str, column: str, cell: str, message: str, hint: str
+) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text(f"name,type,options,{column}\nA,{kind},a; b,{cell}\n")
+    problems = [p for p in validate_file(path).problems if p.severity == "error"]
+    assert [(p.column, p.message, p.hint) for p in problems] == [(column, message, hint)]
+
+
 def test_a_default_that_breaks_a_rule_says_so_in_the_hint(tmp_path: Path) -> None:
     checked, _ = check(tmp_path, text(min_length=500))
     [problem] = checked.problems
