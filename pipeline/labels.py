@@ -72,7 +72,7 @@ WRONG_KIND: dict[str, str] = {
 }
 
 
-def refused_as(*fields: str, null: str | None = None) -> Any:
+def _refused_as(*fields: str, null: str | None = None) -> Any:
     """A validator refusing a value pydantic cannot read as the field's type in the
     server's words (`WRONG_KIND`); `null` words a null apart (`{key}` is the field's name).
     Defined before a field's other validators, so their messages pass through it."""
@@ -115,7 +115,7 @@ class TextSettings(LabelSettings):
     # Validated when left out too: min_length alone may already reach the default.
     max_length: int = Field(500, validate_default=True)
 
-    _checked = refused_as("placeholder", "min_length", "max_length")
+    _checked = _refused_as("placeholder", "min_length", "max_length")
 
     @field_validator("max_length")
     @classmethod
@@ -133,8 +133,8 @@ class NumericSettings(LabelSettings):
     step_size: int | float = 1
     display_type: DisplayType = "slider"
 
-    _checked = refused_as("min", "max", "step_size", null="{key} cannot be null")
-    _display = refused_as("display_type")
+    _checked = _refused_as("min", "max", "step_size", null="{key} cannot be null")
+    _display = _refused_as("display_type")
 
     @field_validator("min")
     @classmethod
@@ -206,7 +206,7 @@ class CategoricalSettings(LabelSettings):
     auto_annotate: bool = False
     strategy: Literal["Rag"] | None = None
 
-    _checked = refused_as("multi_choice", "auto_annotate", "rule_prompt", "strategy")
+    _checked = _refused_as("multi_choice", "auto_annotate", "rule_prompt", "strategy")
 
     @field_validator("options", mode="before")
     @classmethod
@@ -230,7 +230,7 @@ class StarSettings(LabelSettings):
     # No upper bound at the server; the UI's is a warning (`ui_cap_warnings`).
     no_of_stars: int = 5
 
-    _checked = refused_as("no_of_stars")
+    _checked = _refused_as("no_of_stars")
 
     @field_validator("no_of_stars")
     @classmethod
