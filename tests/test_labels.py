@@ -10,7 +10,9 @@ from pydantic import ValidationError
 from pipeline.labels import (
     LABEL_CLASSES,
     LABEL_TYPES,
+    SETTINGS_KEYS,
     SETTINGS_MODELS,
+    WRONG_KIND,
     LabelSpec,
     LabelType,
     likely_mistakes,
@@ -226,3 +228,9 @@ def test_option_labels_are_read_as_the_server_reads_them() -> None:
         {"label": "True", "value": 0},
         {"label": "c", "value": "c"},
     ]
+
+
+def test_every_setting_but_options_has_the_servers_words_for_a_wrong_kind() -> None:
+    # options has its own: "options must be a list" and the option messages.
+    documented = {key for keys in SETTINGS_KEYS.values() for key in keys}
+    assert set(WRONG_KIND) == documented - {"options"}

@@ -127,8 +127,14 @@ def test_a_settings_key_the_server_would_store_is_text_it_must_be_able_to_store(
         'A,thumbs_up_down,"{""x\\ud800"": 1}"\n'
         'B,text,"{""y\\u0000"": 1}"\n'
         'C,categorical,"{""options"": [{""label"": ""a"", ""k\\u0000"": 1}, {""label"": ""b""}]}"\n'
+        'D,categorical,"{""options"": [{""label"": ""a"", ""k\\ud800"": 1}, {""label"": ""b""}]}"\n'
     )
     assert errors(path) == (
         0,
-        [(2, "settings", SURROGATE), (3, "settings", NUL), (4, "settings", NUL)],
+        [
+            (2, "settings", SURROGATE),
+            (3, "settings", NUL),
+            (4, "settings", NUL),
+            (5, "settings", SURROGATE),
+        ],
     )
