@@ -67,7 +67,7 @@ class RowChecker:
             label = LabelSpec.parse(data)
         except ValidationError as error:
             for key, message, hint in messages.validation_problems(error, kind, failed, settings):
-                if key not in settings and problems.from_json:
+                if key in SETTINGS_DEFAULTS[kind] and key not in settings and problems.from_json:
                     # A default the row left out: the settings JSON is where to give it.
                     problems.from_json.add(key)
                 problems.add(key, message, hint)

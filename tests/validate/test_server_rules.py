@@ -407,6 +407,13 @@ def test_a_default_that_breaks_a_rule_says_so_in_the_hint(tmp_path: Path) -> Non
     )
 
 
+def test_a_problem_beside_a_settings_json_stays_on_its_own_column(tmp_path: Path) -> None:
+    checked, _ = check(tmp_path, {"name": " ", "type": "text", "settings": {"min_length": 1}})
+    assert [(p.column, p.message) for p in checked.problems] == [
+        ("name", "This field may not be blank.")
+    ]
+
+
 def test_extra_keys_of_a_json_record_are_unknown_columns_not_a_file_error(
     tmp_path: Path,
 ) -> None:
