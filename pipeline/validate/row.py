@@ -66,11 +66,7 @@ class RowChecker:
         try:
             label = LabelSpec.parse(data)
         except ValidationError as error:
-            for key, message, hint in messages.validation_problems(error, kind, failed, settings):
-                if key in SETTINGS_DEFAULTS[kind] and key not in settings and problems.from_json:
-                    # A default the row left out: the settings JSON is where to give it.
-                    problems.from_json.add(key)
-                problems.add(key, message, hint)
+            _refused(error, kind, (settings, failed), problems)
             return CheckedRow(raw, None, problems.found)
         check_payload(cells, label, problems)
         if problems.found and problems.has_errors():
@@ -90,6 +86,22 @@ class RowChecker:
             _foreign_settings(foreign, cells, settings, problems)
         _flat_settings(readable, cells, settings, problems, failed)
         return settings, failed
+
+
+def _refused(
+    error: ValidationError,
+    kind: LabelType,
+    read: tuple[dict[str, Any], set[str]],
+    problems: RowProblems,
+) -> None:
+    """The model's problems on the row; `read` is the settings given and the keys whose
+    cells could not be read."""
+    settings, failed = read
+    for key, message, hint in messages.validation_problems(error, kind, failed, settings):
+        if key in SETTINGS_DEFAULTS[kind] and key not in settings and problems.from_json:
+            # A default the row left out: the settings JSON is where to give it.
+            problems.from_json.add(key)
+        problems.add(key, message, hint)
 
 
 def _settings_columns(
