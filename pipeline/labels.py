@@ -1,8 +1,10 @@
 """The domain: a label definition the server will accept, one settings model per type.
 
-Every rule the server enforces is checked here, with the server's own wording, so a row
-that passes will not be rejected later. Settings the server requires but the documentation
-omits are filled with the defaults the platform's UI uses (see api-contract.md).
+Every rule the server enforces is checked here, with the server's own wording
+(server-answers.md), so a row that passes will not be rejected later. Settings the server
+requires but the documentation omits are filled with the defaults the platform's UI uses
+(see api-contract.md), and checked as filled. What the server accepts but is likely a
+mistake (`likely_mistakes`) is the caller's to warn about; it is sent as written.
 
 A label type is its word in `LabelType`, its settings model and that model's entry in
 `SETTINGS_MODELS`; the label classes, the union `LabelSpec.parse` picks from and the
@@ -12,6 +14,7 @@ per-type settings tables are all built from that registry.
 from __future__ import annotations
 
 import functools
+import json
 import operator
 import re
 import unicodedata
@@ -23,9 +26,12 @@ from pydantic import (
     ConfigDict,
     Field,
     TypeAdapter,
+    ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     create_model,
     field_validator,
+    model_validator,
 )
 
 LabelType = Literal["text", "categorical", "numeric", "star", "thumbs_up_down"]
@@ -49,25 +55,67 @@ def slug(label: str) -> str:
     return text or label.strip().lower()
 
 
-class LabelSettings(BaseModel):
-    """The settings of one label type. Unknown keys are errors: a typo such as
-    `max_lenght` must not vanish silently."""
+# The server's words for a setting of the wrong kind ("an float" is its own slip).
+WRONG_KIND: dict[str, str] = {
+    "placeholder": "placeholder must be a string",
+    "min_length": "min_length must be an integer",
+    "max_length": "max_length must be an integer",
+    "min": "min must be an float",
+    "max": "max must be an float",
+    "step_size": "step_size must be an float",
+    "display_type": "display_type must be either 'slider' or 'button'",
+    "multi_choice": "multi_choice must be a boolean",
+    "auto_annotate": "auto_annotate must be a boolean",
+    "rule_prompt": "rule_prompt must be a string",
+    "strategy": "Strategy must be 'Rag' or None.",
+    "no_of_stars": "no_of_stars must be an integer",
+}
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+def _refused_as(*fields: str, null: str | None = None) -> Any:
+    """A validator refusing a value pydantic cannot read as the field's type in the
+    server's words (`WRONG_KIND`); `null` words a null apart (`{key}` is the field's name).
+    Defined before a field's other validators, so their messages pass through it."""
+
+    def wrap(cls: type, value: Any, handler: ValidatorFunctionWrapHandler, info: Any) -> Any:
+        if value is None and null is not None:
+            raise ValueError(null.format(key=info.field_name))
+        try:
+            return handler(value)
+        except ValidationError:
+            raise ValueError(WRONG_KIND[info.field_name]) from None
+
+    return field_validator(*fields, mode="wrap")(wrap)
+
+
+def _json_ready(extra: dict[str, Any] | None) -> None:
+    """Keys the server stores as given must still travel as JSON (no NaN or infinity)."""
+    try:
+        json.dumps(extra, allow_nan=False)
+    except ValueError:
+        raise ValueError("Value must be valid JSON.") from None
+
+
+class LabelSettings(BaseModel):
+    """The settings of one label type. Keys the type does not document are kept and sent,
+    as the server stores them; `likely_mistakes` names them."""
+
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False, frozen=True)
+
+    @model_validator(mode="after")
+    def _extra_is_json(self) -> LabelSettings:
+        _json_ready(self.model_extra)
+        return self
 
 
 class TextSettings(LabelSettings):
     placeholder: str = ""
+    # The server has no sign rule for min_length.
     min_length: int = 0
     # Validated when left out too: min_length alone may already reach the default.
     max_length: int = Field(500, validate_default=True)
 
-    @field_validator("min_length")
-    @classmethod
-    def _min_not_negative(cls, value: int) -> int:
-        if value < 0:
-            raise ValueError("min_length cannot be negative")
-        return value
+    _checked = _refused_as("placeholder", "min_length", "max_length")
 
     @field_validator("max_length")
     @classmethod
@@ -84,6 +132,9 @@ class NumericSettings(LabelSettings):
     max: int | float = Field(10, validate_default=True)
     step_size: int | float = 1
     display_type: DisplayType = "slider"
+
+    _checked = _refused_as("min", "max", "step_size", null="{key} cannot be null")
+    _display = _refused_as("display_type")
 
     @field_validator("min")
     @classmethod
@@ -110,24 +161,42 @@ class NumericSettings(LabelSettings):
         return value
 
 
+def option_label(label: Any) -> str:
+    """An option's label as the server reads it: any value as its text, trimmed; 0, false
+    and null are empty."""
+    return str(label or "").strip()
+
+
 class Option(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """One choice. The server reads any label as text (`option_label`), does not check
+    `value` and stores other keys as given; the label is sent as that text."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     label: str
-    value: str = ""
+    value: Any = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _has_label(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "label" not in data:
+            raise ValueError("Each option must be a dictionary with a 'label' field")
+        return {**data, "label": option_label(data["label"])}
 
     @field_validator("label")
     @classmethod
     def _label_present(cls, value: str) -> str:
-        value = value.strip()
         if not value:
-            raise ValueError("Each option must have a non-empty label")
+            raise ValueError("Option labels cannot be empty")
         return value
 
-    def model_post_init(self, context: Any, /) -> None:
+    @model_validator(mode="after")
+    def _value_given(self) -> Option:
+        _json_ready({"value": self.value, **(self.model_extra or {})})
         # The documented `value` is optional for us; derive it so the UI shows something.
-        if not self.value:
+        if self.value is None or self.value == "":
             object.__setattr__(self, "value", slug(self.label))
+        return self
 
 
 class CategoricalSettings(LabelSettings):
@@ -137,25 +206,37 @@ class CategoricalSettings(LabelSettings):
     auto_annotate: bool = False
     strategy: Literal["Rag"] | None = None
 
+    _checked = _refused_as("multi_choice", "auto_annotate", "rule_prompt", "strategy")
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _options_listed(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            raise ValueError("options must be a list")
+        return value
+
     @field_validator("options")
     @classmethod
     def _options_usable(cls, value: list[Option]) -> list[Option]:
-        if len(value) < 2:
-            raise ValueError("There must be at least two options")
         seen = {option.label.casefold() for option in value}
         if len(seen) != len(value):
             raise ValueError("Categorical option labels must be unique")
+        if len(value) < 2:
+            raise ValueError("There must be at least two options")
         return value
 
 
 class StarSettings(LabelSettings):
+    # No upper bound at the server; the UI's is a warning (`ui_cap_warnings`).
     no_of_stars: int = 5
+
+    _checked = _refused_as("no_of_stars")
 
     @field_validator("no_of_stars")
     @classmethod
     def _at_least_one(cls, value: int) -> int:
         if value < 1:
-            raise ValueError("no_of_stars must be at least 1")
+            raise ValueError("no_of_stars must be greater than 0")
         return value
 
 
@@ -212,19 +293,24 @@ class LabelSpec(BaseModel):
             raise ValueError("This field may not be blank.")
         if len(value) > NAME_MAX:
             raise ValueError(f"Ensure this field has no more than {NAME_MAX} characters.")
-        if _CONTROL.search(value):
-            raise ValueError("Name must not contain control characters.")
         return value
+
+    @field_validator("description")
+    @classmethod
+    def _description_trimmed(cls, value: str | None) -> str | None:
+        # The server stores it trimmed; sent so, a later update compares like with like.
+        return None if value is None else value.strip()
 
     @field_validator("project")
     @classmethod
     def _project_uuid(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        value = value.strip()
         try:
-            return str(uuid.UUID(value.strip()))
+            return str(uuid.UUID(value))
         except ValueError:
-            raise ValueError("Must be a valid UUID.") from None
+            raise ValueError(f"“{value}” is not a valid UUID.") from None
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> LabelSpec:
@@ -282,3 +368,30 @@ def ui_cap_warnings(label: LabelSpec) -> list[tuple[str, str]]:
     if isinstance(settings, NumericSettings) and settings.max > UI_MAX_NUMERIC:
         return [("max", f"the Future AGI UI caps a numeric maximum at {UI_MAX_NUMERIC}")]
     return []
+
+
+def likely_mistakes(label: LabelSpec) -> list[tuple[str, str]]:
+    """(field or settings key, message) for what the server accepts but is likely a slip:
+    a control character in the name, a negative min_length, a setting the type does not
+    document, an option key beside label and value. All are sent as written."""
+    found = []
+    if _CONTROL.search(label.name):
+        found.append(("name", "the name holds a control character (a tab, line break or similar)"))
+    settings = label.settings
+    if isinstance(settings, TextSettings) and settings.min_length < 0:
+        found.append(("min_length", "min_length is negative; the server accepts it as written"))
+    found.extend(
+        (key, f"{key} is not a setting of a {label.type} label; sent as written")
+        for key in settings.model_extra or {}
+    )
+    if isinstance(settings, CategoricalSettings):
+        found.extend(
+            (
+                "options",
+                f"option {option.label!r} also has {', '.join(option.model_extra)}; "
+                "sent as written",
+            )
+            for option in settings.options
+            if option.model_extra
+        )
+    return found

@@ -10,9 +10,12 @@ from pydantic import ValidationError
 from pipeline.labels import (
     LABEL_CLASSES,
     LABEL_TYPES,
+    SETTINGS_KEYS,
     SETTINGS_MODELS,
+    WRONG_KIND,
     LabelSpec,
     LabelType,
+    likely_mistakes,
     slug,
     ui_cap_warnings,
 )
@@ -82,6 +85,11 @@ def test_payload_carries_description_project_and_notes() -> None:
     }
 
 
+def test_description_is_sent_trimmed_as_the_server_stores_it() -> None:
+    label = LabelSpec.parse({"name": "a", "type": "star", "description": " \tJudge tone \n"})
+    assert label.payload()["description"] == "Judge tone"
+
+
 def test_key_is_case_folded_trimmed_name_type_and_project() -> None:
     label = LabelSpec.parse({"name": " STRASSE ", "type": "text"})
     assert label.key() == ("strasse", "text", None)
@@ -91,15 +99,10 @@ SERVER_RULES: list[tuple[dict[str, Any], str]] = [
     ({"name": "", "type": "text"}, "This field may not be blank."),
     ({"name": "   ", "type": "text"}, "This field may not be blank."),
     ({"name": "x" * 256, "type": "text"}, "Ensure this field has no more than 255 characters."),
-    ({"name": "a\tb", "type": "text"}, "Name must not contain control characters."),
-    ({"name": "a", "type": "text", "project": "nope"}, "Must be a valid UUID."),
+    ({"name": "a", "type": "text", "project": " nope "}, "“nope” is not a valid UUID."),
     (
         {"name": "a", "type": "text", "settings": {"min_length": 5, "max_length": 5}},
         "min_length must be less than max_length",
-    ),
-    (
-        {"name": "a", "type": "text", "settings": {"min_length": -1}},
-        "min_length cannot be negative",
     ),
     (
         {"name": "a", "type": "text", "settings": {"min_length": 500}},
@@ -137,15 +140,11 @@ SERVER_RULES: list[tuple[dict[str, Any], str]] = [
             "type": "categorical",
             "settings": {"options": [{"label": "A"}, {"label": " "}]},
         },
-        "Each option must have a non-empty label",
+        "Option labels cannot be empty",
     ),
     (
         {"name": "a", "type": "star", "settings": {"no_of_stars": 0}},
-        "no_of_stars must be at least 1",
-    ),
-    (
-        {"name": "a", "type": "star", "settings": {"no_of_stars": 3, "max": 1}},
-        "Extra inputs are not permitted",
+        "no_of_stars must be greater than 0",
     ),
 ]
 
@@ -186,3 +185,52 @@ def test_each_type_gets_a_class_built_from_its_settings_model(kind: LabelType) -
     assert issubclass(cls, LabelSpec)
     assert cls.model_fields["settings"].annotation is SETTINGS_MODELS[kind]
     assert list(cls.model_fields) == list(LabelSpec.model_fields)
+
+
+def test_likely_mistakes_are_kept_and_named() -> None:
+    label = LabelSpec.parse(
+        {
+            "name": "a\tb",
+            "type": "text",
+            "settings": {"min_length": -1, "max_lenght": 3, "inputs": ["q"]},
+        }
+    )
+    assert label.payload()["settings"] == {
+        "placeholder": "",
+        "min_length": -1,
+        "max_length": 500,
+        "max_lenght": 3,
+        "inputs": ["q"],
+    }
+    assert likely_mistakes(label) == [
+        ("name", "the name holds a control character (a tab, line break or similar)"),
+        ("min_length", "min_length is negative; the server accepts it as written"),
+        ("max_lenght", "max_lenght is not a setting of a text label; sent as written"),
+        ("inputs", "inputs is not a setting of a text label; sent as written"),
+    ]
+
+
+def test_a_setting_the_server_stores_must_still_be_json() -> None:
+    assert messages({"name": "a", "type": "thumbs_up_down", "settings": {"x": float("nan")}}) == [
+        "Value must be valid JSON."
+    ]
+    options = [{"label": "A", "weight": float("inf")}, {"label": "B"}]
+    assert messages({"name": "a", "type": "categorical", "settings": {"options": options}}) == [
+        "Value must be valid JSON."
+    ]
+
+
+def test_option_labels_are_read_as_the_server_reads_them() -> None:
+    options = [{"label": 5, "colour": "red"}, {"label": True, "value": 0}, {"label": " c "}]
+    label = LabelSpec.parse({"name": "a", "type": "categorical", "settings": {"options": options}})
+    assert label.payload()["settings"]["options"] == [
+        {"label": "5", "value": "5", "colour": "red"},
+        {"label": "True", "value": 0},
+        {"label": "c", "value": "c"},
+    ]
+
+
+def test_every_setting_but_options_has_the_servers_words_for_a_wrong_kind() -> None:
+    # options has its own: "options must be a list" and the option messages.
+    documented = {key for keys in SETTINGS_KEYS.values() for key in keys}
+    assert set(WRONG_KIND) == documented - {"options"}

@@ -26,15 +26,16 @@ class CellError(ValueError):
 # A label's settings nest three levels at most (settings, options, one option).
 MAX_JSON_DEPTH = 32
 _TOO_DEEP = object()
-_TRUE = frozenset({"true", "yes", "y", "1", "on", "x"})
-_FALSE = frozenset({"false", "no", "n", "0", "off", ""})
+# The server's words (t/f, y/n, yes/no, on/off, 1/0, true/false), x and blank too.
+_TRUE = frozenset({"true", "t", "yes", "y", "1", "on", "x"})
+_FALSE = frozenset({"false", "f", "no", "n", "0", "off", ""})
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PAIR = re.compile(r"^(?P<label>.*?)\s*[=:]\s*(?P<value>[^=:]*)$")
 
 
 @functools.lru_cache(maxsize=4096)
 def parse_bool(text: str) -> bool:
-    """true/false, yes/no, y/n, 1/0, on/off, x/blank, in any case; Excel's TRUE/FALSE."""
+    """true/false, t/f, yes/no, y/n, 1/0, on/off, x/blank, in any case; Excel's TRUE/FALSE."""
     key = text.strip().lower()
     if key in _TRUE:
         return True
@@ -78,7 +79,7 @@ def parse_int(text: str) -> int:
     return value
 
 
-def parse_options(text: str) -> list[dict[str, str]]:
+def parse_options(text: str) -> list[Any]:
     """Options as typed in one cell: a JSON array, one per line, `A; B`, `A | B`,
     each optionally `Label=value` or `Label: value`. Missing values are left empty for
     the model to derive as a slug."""
@@ -101,28 +102,34 @@ def _one_option(part: str) -> dict[str, str]:
     return {"label": part, "value": ""}
 
 
-def _json_options(raw: str) -> list[dict[str, str]]:
+def _json_options(raw: str) -> list[Any]:
+    """A JSON array of options: a string is a label; an object is kept as it is, for the
+    label model to check and to send its other keys as written."""
     items = json_cell(raw, "options", 'write ["Good", "Bad"] or Good; Bad')
     if not isinstance(items, list):
         raise CellError("options must be a list", 'write ["Good", "Bad"] or Good; Bad')
-    options = []
+    options: list[Any] = []
     for item in items:
         if isinstance(item, str):
             options.append({"label": item, "value": ""})
-        elif isinstance(item, dict) and isinstance(item.get("label"), str):
-            options.append({"label": item["label"], "value": str(item.get("value") or "")})
+        elif isinstance(item, dict):
+            options.append(item)
         else:
             raise CellError(
-                "each option must be a string or an object with a label",
-                '[{"label": "Good", "value": "good"}]',
+                "Each option must be a dictionary with a 'label' field",
+                'write each option as text or as {"label": "Good", "value": "good"}',
             )
     return options
 
 
 def parse_json_object(text: str) -> dict[str, Any]:
+    """A settings cell's object. A falsy value ([], 0, false, "", null) is no settings, as
+    the server skips every check for it; the defaults are filled as for a blank cell."""
     value = json_cell(
         text, "settings", 'write a JSON object such as {"min": 0, "max": 5}, with double quotes'
     )
+    if not value:
+        return {}
     if not isinstance(value, dict):
         raise CellError(
             "settings must be a JSON object", 'write a JSON object such as {"no_of_stars": 5}'
@@ -130,11 +137,28 @@ def parse_json_object(text: str) -> dict[str, Any]:
     return value
 
 
+class NotFinite(ValueError):
+    """NaN, Infinity or a number too large for a float: JSON has no such number."""
+
+
+def _not_finite(text: str) -> float:
+    raise NotFinite(text)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NotFinite(text)
+    return value
+
+
 def json_cell(text: str, column: str, hint: str) -> Any:
     """A cell's JSON, nested at most `MAX_JSON_DEPTH` deep: a cell nested deeper is that
     row's problem, never the file's (the json module would raise RecursionError)."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_not_finite, parse_float=_finite)
+    except NotFinite:
+        raise CellError("Value must be valid JSON.", "write a finite number such as 10") from None
     except json.JSONDecodeError as error:
         raise CellError(
             f"{column} is not valid JSON: {error.msg} at character {error.pos + 1}", hint

@@ -100,39 +100,65 @@ class ColumnMap:
         return "name" in self.columns and "type" in self.columns
 
 
-def map_columns(headers: Sequence[str], *, sheet: str | None, where: str) -> ColumnMap:
-    """Match headers to fields. Two headers for one field is an `InputError`.
+def map_columns(
+    headers: Sequence[str], *, sheet: str | None, where: str, records: bool = False
+) -> ColumnMap:
+    """Match headers to fields. Two headers for one field is an `InputError`, unless the
+    headers are the keys of JSON records (`records`): a record may carry any keys, as the
+    server ignores those it does not know, so a key that is a field's own name is read and
+    the others meaning that field are unknown columns (warnings).
 
     `where` names the file (and sheet) in error messages.
     """
-    columns: dict[str, str] = {}
-    unknown: list[str] = []
-    for header in headers:
-        if not header.strip():
-            continue
-        name = field_for_header(header)
+    fields = {header: field_for_header(header) for header in headers if header.strip()}
+    chosen, aside = _choose(fields, records=records, where=where)
+    # In the headers' order, so a row's problems read left to right.
+    position = {header: index for index, header in enumerate(fields)}
+    columns = dict(sorted(chosen.items(), key=lambda item: position[item[1]]))
+    unknown = [
+        header
+        for header, name in fields.items()
+        if header in aside or (name is None and header not in FAILED_ROW_COLUMNS)
+    ]
+    return ColumnMap(sheet, columns, _unknown_column_warnings(unknown, aside, sheet))
+
+
+def _choose(
+    fields: dict[str, str | None], *, records: bool, where: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """field → the header read for it, and each record key set aside → the key read instead."""
+    # A record key that is a field's own name wins over an alias, wherever it stands.
+    order = sorted(fields, key=lambda h: snake_case(h) != fields[h]) if records else list(fields)
+    chosen: dict[str, str] = {}
+    aside: dict[str, str] = {}
+    for header in order:
+        name = fields[header]
         if name is None:
-            if header not in FAILED_ROW_COLUMNS:
-                unknown.append(header)
-        elif name in columns:
+            continue
+        if name not in chosen:
+            chosen[name] = header
+        elif records:
+            aside[header] = chosen[name]
+        else:
             raise InputError(
-                f"{where}: columns {columns[name]!r} and {header!r} both mean {name!r}; "
+                f"{where}: columns {chosen[name]!r} and {header!r} both mean {name!r}; "
                 "keep one of them"
             )
-        else:
-            columns[name] = header
-    return ColumnMap(sheet, columns, _unknown_column_warnings(unknown, sheet))
+    return chosen, aside
 
 
-def _unknown_column_warnings(unknown: list[str], sheet: str | None) -> list[Problem]:
+def _unknown_column_warnings(
+    unknown: list[str], aside: dict[str, str], sheet: str | None
+) -> list[Problem]:
     warnings = []
     for header in unknown[:MAX_UNKNOWN_COLUMN_WARNINGS]:
         close = suggest(header, FIELDS + tuple(COLUMN_ALIASES))
-        hint = (
-            f"did you mean {field_for_header(close)}?"
-            if close
-            else "known columns: " + (", ".join(FIELDS))
-        )
+        if header in aside:
+            hint = f"{field_for_header(header)} is read from {aside[header]!r}; remove this key"
+        elif close:
+            hint = f"did you mean {field_for_header(close)}?"
+        else:
+            hint = "known columns: " + (", ".join(FIELDS))
         warnings.append(Problem(0, sheet, header, None, "unknown column, ignored", hint, "warning"))
     rest = len(unknown) - MAX_UNKNOWN_COLUMN_WARNINGS
     if rest > 0:

@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.errors import InputError
 from pipeline.read import Reader, Sheet
 from pipeline.read.inputs import open_input
+from pipeline.read.jsonfile import JsonReader
 from pipeline.rows import CheckedRow, Problem, RawRow
 from pipeline.validate.columns import ColumnMap, map_columns
 from pipeline.validate.duplicates import DuplicateIndex
@@ -100,7 +101,12 @@ class FileCheck:
 
     def _label_columns(self, sheet: Sheet) -> ColumnMap | None:
         """The sheet's column map, or None for a sheet without labels (skipped or fatal)."""
-        columns = map_columns(sheet.headers, sheet=sheet.name, where=self._where(sheet.name))
+        columns = map_columns(
+            sheet.headers,
+            sheet=sheet.name,
+            where=self._where(sheet.name),
+            records=isinstance(self.reader, JsonReader),
+        )
         if not columns.is_label_sheet:
             self._skip_sheet(columns, sheet.headers)
             return None

@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.labels import LabelSpec
 from pipeline.rows import Problem, RawRow
+from pipeline.validate.messages import SURROGATE_HINT, surrogate_message
 from pipeline.validate.problems import RowProblems
 
 # The server refuses a request body over 1 MiB (HTTP 413); the sandbox's MAX_BODY must
@@ -24,10 +25,6 @@ MAX_BODY = 1024 * 1024
 
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-SURROGATE_HINT = (
-    "the text holds half of a UTF-16 character pair (a broken \\ud800-style escape); "
-    "delete it or type the character again"
-)
 # A cell character becomes at most 6 bytes of JSON (\u00e9), and a one-character option
 # about 30 more with its value; a row with less text than this cannot reach MAX_BODY.
 _SMALL_ROW = MAX_BODY // 64 - 4096
@@ -44,20 +41,23 @@ def check_payload(cells: dict[str, str], label: LabelSpec, problems: RowProblems
 
 
 def _fields(payload: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """(field or settings key, value): the keys problems are reported on."""
+    """(field or settings key, value): the keys problems are reported on. A settings key
+    is text the server must store too, so it is part of the value looked at."""
     for key, value in payload.items():
         if key == "settings":
-            yield from value.items()
+            yield from ((name, {name: part}) for name, part in value.items())
         else:
             yield key, value
 
 
 def _strings(value: Any) -> Iterator[str]:
-    """Every text in a payload value: the value itself, or in an option list."""
+    """Every text in a payload value: the value itself, or in an option list or a key
+    sent as written, keys included."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for part in value.values():
+        for key, part in value.items():
+            yield key
             yield from _strings(part)
     elif isinstance(value, list):
         for part in value:
@@ -92,10 +92,6 @@ def _check_size(payload: dict[str, Any], problems: RowProblems) -> None:
         "server accepts in one request",
         f"shorten this cell: it makes {part:,} bytes of the request",
     )
-
-
-def surrogate_message(character: str) -> str:
-    return f"Surrogate characters are not allowed: U+{ord(character):04X}."
 
 
 def writable(raw: RawRow) -> tuple[RawRow, list[Problem]]:

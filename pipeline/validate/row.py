@@ -11,7 +11,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pipeline.labels import SETTINGS_DEFAULTS, SETTINGS_KEYS, LabelSpec, LabelType, ui_cap_warnings
+from pipeline.labels import (
+    SETTINGS_DEFAULTS,
+    SETTINGS_KEYS,
+    WRONG_KIND,
+    LabelSpec,
+    LabelType,
+    likely_mistakes,
+    ui_cap_warnings,
+)
 from pipeline.rows import CheckedRow, RawRow
 from pipeline.validate import messages
 from pipeline.validate.cells import CellError, parse_json_object
@@ -47,7 +55,10 @@ class RowChecker:
         kind = _label_type(cells.get(self.type, ""), problems)
         if kind is None:
             return CheckedRow(raw, None, problems.found)
-        data: dict[str, Any] = {"name": cells.get(self.name, ""), "type": kind}
+        data: dict[str, Any] = {"type": kind}
+        # A JSON record may leave the name out: the server's "required", not "blank".
+        if self.name in cells:
+            data["name"] = cells[self.name]
         if self.optional:
             _label_fields(self.optional, cells, data, problems)
         settings, failed = self._settings(cells, kind, problems)
@@ -55,8 +66,7 @@ class RowChecker:
         try:
             label = LabelSpec.parse(data)
         except ValidationError as error:
-            for key, message, hint in messages.validation_problems(error, kind, failed):
-                problems.add(key, message, hint)
+            _refused(error, kind, (settings, failed), problems)
             return CheckedRow(raw, None, problems.found)
         check_payload(cells, label, problems)
         if problems.found and problems.has_errors():
@@ -73,21 +83,37 @@ class RowChecker:
         settings = _json_settings(cells.get(self.json, ""), problems, failed) if self.json else {}
         readable, foreign = self.flat_by_kind[kind]
         if foreign:
-            _foreign_settings(foreign, cells, kind, settings, problems)
+            _foreign_settings(foreign, cells, settings, problems)
         _flat_settings(readable, cells, settings, problems, failed)
         return settings, failed
 
 
+def _refused(
+    error: ValidationError,
+    kind: LabelType,
+    read: tuple[dict[str, Any], set[str]],
+    problems: RowProblems,
+) -> None:
+    """The model's problems on the row; `read` is the settings given and the keys whose
+    cells could not be read."""
+    settings, failed = read
+    for key, message, hint in messages.validation_problems(error, kind, failed, settings):
+        if key in SETTINGS_DEFAULTS[kind] and key not in settings and problems.from_json:
+            # A default the row left out: the settings JSON is where to give it.
+            problems.from_json.add(key)
+        problems.add(key, message, hint)
+
+
 def _settings_columns(
     columns: dict[str, str],
-) -> dict[LabelType, tuple[list[_Readable], list[tuple[str, str]]]]:
-    """Per type: the settings columns it reads and those that must stay empty, so the
-    per-row work does no set lookups. In the sheet's order, so problems read left to right."""
-    flat = [(key, header) for key, header in columns.items() if key in OWNERS]
+) -> dict[LabelType, tuple[list[_Readable], list[_Readable]]]:
+    """Per type: the settings columns it reads and those of other types, so the per-row
+    work does no set lookups. In the sheet's order, so problems read left to right."""
+    flat = [(key, header, PARSERS[key]) for key, header in columns.items() if key in OWNERS]
     return {
         kind: (
-            [(key, header, PARSERS[key]) for key, header in flat if key in keys],
-            [(key, header) for key, header in flat if key not in keys],
+            [column for column in flat if column[0] in keys],
+            [column for column in flat if column[0] not in keys],
         )
         for kind, keys in SETTINGS_KEYS.items()
     }
@@ -120,7 +146,7 @@ def _json_settings(text: str, problems: RowProblems, failed: set[str]) -> dict[s
     if not text.strip():
         return {}
     try:
-        settings = {snake_case(key): value for key, value in parse_json_object(text).items()}
+        settings = {_setting_key(key): value for key, value in parse_json_object(text).items()}
     except CellError as error:
         problems.add("settings", error.message, error.hint)
         failed.add("settings")
@@ -129,21 +155,29 @@ def _json_settings(text: str, problems: RowProblems, failed: set[str]) -> dict[s
     return settings
 
 
+def _setting_key(key: str) -> str:
+    """`noOfStars` is no_of_stars; a key no type documents is sent as it is written."""
+    known = snake_case(key)
+    return known if known in OWNERS else key
+
+
 def _foreign_settings(
-    foreign: list[tuple[str, str]],
+    foreign: list[_Readable],
     cells: dict[str, str],
-    kind: LabelType,
     settings: dict[str, Any],
     problems: RowProblems,
 ) -> None:
-    """Filled columns of another type's settings are errors on those columns."""
-    for key, header in foreign:
+    """Filled columns of another type's settings are sent as written, as the server stores
+    any key; `_warn` says so on their columns. A cell its parser cannot read goes as text."""
+    for key, header, parse in foreign:
         cell = cells.get(header)
         if cell and not cell.isspace():
-            # The flat cell overrides the JSON; do not report the key a second time.
-            settings.pop(key, None)
+            # The flat cell overrides the JSON; the warning names the flat cell.
             problems.from_json.discard(key)
-            problems.add(key, *messages.foreign_setting(key, kind))
+            try:
+                settings[key] = parse(cell)
+            except CellError:
+                settings[key] = cell.strip()
 
 
 def _flat_settings(
@@ -166,7 +200,8 @@ def _flat_settings(
         try:
             settings[key] = value = parse(cell)
         except CellError as error:
-            problems.add(key, error.message, error.hint)
+            # As the server would word the value sent as typed; the hint says what to type.
+            problems.add(key, WRONG_KIND.get(key, error.message), error.hint)
             settings.pop(key, None)
             failed.add(key)
             continue
@@ -177,9 +212,14 @@ def _flat_settings(
 def _warn(
     kind: LabelType, settings: dict[str, Any], label: LabelSpec, problems: RowProblems
 ) -> None:
-    """What a valid row is worth knowing: the defaults filled in, the values the UI caps."""
+    """What a valid row is worth knowing: the defaults filled in, the values the UI caps,
+    what the server accepts but is likely a slip."""
     filled = {key: value for key, value in SETTINGS_DEFAULTS[kind].items() if key not in settings}
     if filled:
         problems.warn("settings", *messages.defaults_filled(filled))
     for key, message in ui_cap_warnings(label):
         problems.warn(key, message, messages.UI_CAP_HINT)
+    for key, message in likely_mistakes(label):
+        problems.warn(key, message, messages.mistake_hint(key, kind))
+    for message in messages.labels_as_text(settings.get("options")):
+        problems.warn("options", message, messages.LABEL_AS_TEXT_HINT)

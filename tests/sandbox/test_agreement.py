@@ -1,6 +1,6 @@
 """The sandbox and the client agree on what a label is: the same types, an output type for
 each, the same settings per type, and every payload the client builds is one the
-sandbox accepts.
+sandbox accepts, keys the client passes through and values it only warns about included.
 
 The sandbox must stay independent of the client (it emulates the server), so the two
 are compared here, in a test that may import both.
@@ -40,9 +40,19 @@ def test_each_type_requires_exactly_its_models_settings() -> None:
         assert set(rules.REQUIRED_SETTINGS[kind]) == set(SETTINGS_KEYS[kind]), kind
 
 
-# Any text the client's rules allow somewhere: no control characters.
-TEXT = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=40)
+# Any text the server stores: control characters too (a warning in a name), but no NUL
+# and no lone surrogate.
+TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=40)
 WORDS = TEXT.filter(str.strip)
+# What the server reads as an option label: any value whose text is not blank.
+LABEL = WORDS | st.integers(1, 10**6) | st.just(True)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=5,
+)
+# Keys no type documents, some the platform itself uses; the server stores them as given.
+EXTRA = st.dictionaries(st.sampled_from(["inputs", "query", "query_col", "colour"]), JSON)
 # Small and huge, so that a bound left out meets the default on either side of it.
 COUNT = st.integers(0, 1000) | st.integers(0, 10**9)
 AMOUNT = st.integers(0, 10**12) | st.floats(0, 1e12, allow_nan=False, allow_infinity=False)
@@ -53,7 +63,8 @@ POSITIVE = st.integers(1, 10**12) | st.floats(0, 1e12, exclude_min=True)
 def within_rules(draw: st.DrawFn, kind: str) -> dict[str, Any]:
     """Every setting of a type, each drawn within the server's rules for it."""
     if kind == "text":
-        shortest = draw(COUNT)
+        # The server has no sign rule for min_length.
+        shortest = draw(COUNT | st.integers(-(10**6), -1))
         return {
             "placeholder": draw(TEXT),
             "min_length": shortest,
@@ -68,9 +79,11 @@ def within_rules(draw: st.DrawFn, kind: str) -> dict[str, Any]:
             "display_type": draw(st.sampled_from(["slider", "button"])),
         }
     if kind == "categorical":
-        option = st.fixed_dictionaries({"label": WORDS}, optional={"value": TEXT})
+        option = st.fixed_dictionaries(
+            {"label": LABEL}, optional={"value": TEXT | st.integers(), "colour": JSON}
+        )
         unique = st.lists(
-            option, min_size=2, max_size=6, unique_by=lambda o: o["label"].strip().casefold()
+            option, min_size=2, max_size=6, unique_by=lambda o: str(o["label"]).strip().casefold()
         )
         return {
             "options": draw(unique),
@@ -94,7 +107,7 @@ def canonical_dicts(draw: st.DrawFn) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": draw(WORDS),
         "type": kind,
-        "settings": {key: value for key, value in full.items() if key in kept},
+        "settings": {**draw(EXTRA), **{key: value for key, value in full.items() if key in kept}},
     }
     optional = {
         "description": st.none() | TEXT,

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.validate.cells import CellError, parse_bool, parse_int, parse_number, parse_options
+from pipeline.validate.cells import (
+    CellError,
+    parse_bool,
+    parse_int,
+    parse_json_object,
+    parse_number,
+    parse_options,
+)
 
 
 @pytest.mark.parametrize(
@@ -40,7 +47,7 @@ def test_option_without_value_leaves_it_for_the_slug() -> None:
     [
         ("[not json", "options is not valid JSON"),
         ('["A", ', "options is not valid JSON"),
-        ("[1, 2]", "each option must be a string or an object with a label"),
+        ("[1, 2]", "Each option must be a dictionary with a 'label' field"),
     ],
 )
 def test_bad_option_json(text: str, message: str) -> None:
@@ -48,14 +55,34 @@ def test_bad_option_json(text: str, message: str) -> None:
         parse_options(text)
 
 
-@pytest.mark.parametrize("text", ["true", "TRUE", "True", "yes", "Y", "1", "on", "x", "X"])
+@pytest.mark.parametrize(
+    "text", ["true", "TRUE", "True", "t", "T", "yes", "Y", "1", "on", "x", "X"]
+)
 def test_true_words(text: str) -> None:
     assert parse_bool(text) is True
 
 
-@pytest.mark.parametrize("text", ["false", "FALSE", "no", "n", "0", "off", "", "  "])
+@pytest.mark.parametrize("text", ["false", "FALSE", "f", "F", "no", "n", "0", "off", "", "  "])
 def test_false_words(text: str) -> None:
     assert parse_bool(text) is False
+
+
+@pytest.mark.parametrize("text", ["[]", "0", "false", '""', "null", "{}"])
+def test_falsy_settings_json_is_no_settings(text: str) -> None:
+    assert parse_json_object(text) == {}
+
+
+@pytest.mark.parametrize("text", ['{"min": NaN}', '{"max": 1e999}', '{"x": [-Infinity]}'])
+def test_settings_json_without_a_json_number_is_refused_as_the_server_does(text: str) -> None:
+    with pytest.raises(CellError, match=r"^Value must be valid JSON\.$"):
+        parse_json_object(text)
+
+
+def test_option_objects_keep_their_keys_for_the_model() -> None:
+    assert parse_options('[{"label": 5, "colour": "red"}, "B"]') == [
+        {"label": 5, "colour": "red"},
+        {"label": "B", "value": ""},
+    ]
 
 
 def test_bad_boolean() -> None:

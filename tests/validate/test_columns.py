@@ -101,3 +101,15 @@ def test_many_unknown_columns_are_summarised() -> None:
     warnings = map_columns(headers, sheet=None, where="f.csv").warnings
     assert len(warnings) == MAX_UNKNOWN_COLUMN_WARNINGS + 1
     assert warnings[-1].message == "80 more unknown columns ignored"
+
+
+def test_json_record_keys_meaning_one_field_are_unknown_columns() -> None:
+    columns = map_columns(
+        ["Label", "title", "Type", "name", "kind"], sheet=None, where="f.json", records=True
+    )
+    assert columns.columns == {"type": "Type", "name": "name"}
+    assert [(w.column, w.message, w.hint) for w in columns.warnings] == [
+        ("Label", "unknown column, ignored", "name is read from 'name'; remove this key"),
+        ("title", "unknown column, ignored", "name is read from 'name'; remove this key"),
+        ("kind", "unknown column, ignored", "type is read from 'Type'; remove this key"),
+    ]

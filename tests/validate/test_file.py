@@ -60,19 +60,13 @@ def test_a_bound_that_reaches_the_other_bounds_default_is_an_error(tmp_path: Pat
         ("A,,,,,,,,", "type", "This field is required."),
         ("A,slider,,,,,,,", "type", '"slider" is not a valid choice.'),
         ("A,categorical,,,,,,,", "options", "This field is required."),
-        ("A,star,,0,,,,,", "no_of_stars", "no_of_stars must be at least 1"),
-        ("A,star,,3.5,,,,,", "no_of_stars", "A valid integer is required."),
-        ("A,numeric,,3,,,,,", "no_of_stars", "no_of_stars is not a setting of a numeric label"),
+        ("A,star,,0,,,,,", "no_of_stars", "no_of_stars must be greater than 0"),
+        ("A,star,,3.5,,,,,", "no_of_stars", "no_of_stars must be an integer"),
         ("A,numeric,,,-1,,,,", "min", "min cannot be negative"),
         ("A,text,,,,,,maybe,", "allow_notes", "Must be a valid boolean."),
-        ("A,text,,,,,,,not-a-uuid", "project", "Must be a valid UUID."),
-        (
-            'A,text,,,,,"{""max_lenght"": 3}",,',
-            "settings",
-            "max_lenght is not a setting of a text label",
-        ),
+        ("A,text,,,,,,,not-a-uuid", "project", "“not-a-uuid” is not a valid UUID."),
         ('A,star,,,,,"[1]",,', "settings", "settings must be a JSON object"),
-        ('A,numeric,,,,,"{""min"": ""x""}",,', "settings", "A valid number is required."),
+        ('A,numeric,,,,,"{""min"": ""x""}",,', "settings", "min must be an float"),
     ],
 )
 def test_row_errors(tmp_path: Path, row: str, column: str, message: str) -> None:
@@ -164,13 +158,36 @@ def test_validation_result_to_dict(tmp_path: Path) -> None:
     assert data["problems"][0]["message"] == "This field may not be blank."
 
 
-def test_foreign_flat_cell_is_reported_once_on_its_own_column(tmp_path: Path) -> None:
+def test_foreign_flat_cell_is_sent_and_warned_once_on_its_own_column(tmp_path: Path) -> None:
     path = write_csv(
-        tmp_path / "in.csv", 'name,type,no_of_stars,settings\nA,numeric,3,"{""noOfStars"": 4}"\n'
+        tmp_path / "in.csv",
+        'name,type,no_of_stars,min,settings\nA,numeric,3,2,"{""noOfStars"": 4, ""max"": 5}"\n',
     )
     [checked] = check_rows(path)
-    assert [(p.column, p.value, p.message) for p in checked.problems] == [
-        ("no_of_stars", "3", "no_of_stars is not a setting of a numeric label")
+    assert checked.valid and checked.label is not None
+    assert checked.label.payload()["settings"] == {
+        "min": 2,
+        "max": 5,
+        "step_size": 1,
+        "display_type": "slider",
+        "no_of_stars": 3,
+    }
+    filled = 'defaults filled: step_size=1, display_type="slider"'
+    assert [(p.column, p.value, p.message, p.hint, p.severity) for p in checked.problems] == [
+        (
+            "settings",
+            '{"noOfStars": 4, "max": 5}',
+            filled,
+            "fill these columns to choose other values",
+            "warning",
+        ),
+        (
+            "no_of_stars",
+            "3",
+            "no_of_stars is not a setting of a numeric label; sent as written",
+            "clear this cell, or change type to star",
+            "warning",
+        ),
     ]
 
 

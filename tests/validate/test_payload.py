@@ -116,3 +116,25 @@ def test_the_size_problem_says_how_large_the_request_and_the_cell_are(tmp_path: 
         "the server accepts in one request",
         f"shorten this cell: it makes {MAX_BODY + 2:,} bytes of the request",
     )
+
+
+def test_a_settings_key_the_server_would_store_is_text_it_must_be_able_to_store(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text(
+        "name,type,settings\n"
+        'A,thumbs_up_down,"{""x\\ud800"": 1}"\n'
+        'B,text,"{""y\\u0000"": 1}"\n'
+        'C,categorical,"{""options"": [{""label"": ""a"", ""k\\u0000"": 1}, {""label"": ""b""}]}"\n'
+        'D,categorical,"{""options"": [{""label"": ""a"", ""k\\ud800"": 1}, {""label"": ""b""}]}"\n'
+    )
+    assert errors(path) == (
+        0,
+        [
+            (2, "settings", SURROGATE),
+            (3, "settings", NUL),
+            (4, "settings", NUL),
+            (5, "settings", SURROGATE),
+        ],
+    )
