@@ -31,6 +31,8 @@ from pipeline.validate.problems import RowProblems
 # A column this sheet has, with how to read it: (field, header, parser).
 _Readable = tuple[str, str, Parser]
 
+THUMBS_HINT = "thumbs_up_down labels take no settings; clear this cell"
+
 
 class RowChecker:
     """Checks the rows of one sheet against the label models."""
@@ -80,7 +82,9 @@ class RowChecker:
         """The settings dict: the JSON cell first, flat columns on top. Also returns the
         keys whose cells could not be read, so pydantic does not report them twice."""
         failed: set[str] = set()
-        settings = _json_settings(cells.get(self.json, ""), problems, failed) if self.json else {}
+        settings = (
+            _json_settings(cells.get(self.json, ""), kind, problems, failed) if self.json else {}
+        )
         readable, foreign = self.flat_by_kind[kind]
         if foreign:
             _foreign_settings(foreign, cells, settings, problems)
@@ -142,12 +146,19 @@ def _label_type(text: str, problems: RowProblems) -> LabelType | None:
     return kind
 
 
-def _json_settings(text: str, problems: RowProblems, failed: set[str]) -> dict[str, Any]:
+def _json_settings(
+    text: str, kind: LabelType, problems: RowProblems, failed: set[str]
+) -> dict[str, Any]:
     if not text.strip():
         return {}
     try:
         settings = {_setting_key(key): value for key, value in parse_json_object(text).items()}
     except CellError as error:
+        if kind == "thumbs_up_down":
+            # The server never checks a thumbs label's settings and stores whatever they
+            # are; the type takes none, so sending none loses nothing.
+            problems.warn("settings", f"{error.message}: nothing of it was sent", THUMBS_HINT)
+            return {}
         problems.add("settings", error.message, error.hint)
         failed.add("settings")
         return {}

@@ -296,6 +296,11 @@ RULES: dict[str, Rule] = {
         inputs=[1],
         query="q",
     ),
+    "thumbs settings not an object": warned(
+        {"name": "A", "type": "thumbs_up_down", "settings": 5},
+        "settings",
+        "settings must be a JSON object: nothing of it was sent",
+    ),
     # The deliberate refusals: empty settings the client cannot fill.
     "categorical without options": Rule(
         {"name": "A", "type": "categorical"}, None, "error", "options", "This field is required."
