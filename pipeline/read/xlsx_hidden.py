@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.read.xlsx_parts import CHUNK, column_index, sheet_parts, tag_chunks
+from pipeline.read.xlsx_parts import CHUNK, column_index, cut_before, sheet_parts, tag_chunks
 
 # A cell element with its reference, attributes and content (or self-closed). The content
 # stops at the next cell tag and is matched possessively, so a cell that is not closed
@@ -43,18 +43,7 @@ def _mentions_formula_or_error(archive: zipfile.ZipFile, part: str) -> bool:
 
 def _whole_cells(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
     """The part in pieces that each end where a cell starts, so no cell is split."""
-    carry = b""
-    for piece in tag_chunks(archive, part):
-        buffer = carry + piece
-        cut = buffer.rfind(_CELL_START)
-        if cut == 0 and len(buffer) < _LONGEST_CELL:
-            carry = buffer
-            continue
-        if cut <= 0:
-            cut = len(buffer)
-        yield buffer[:cut]
-        carry = buffer[cut:]
-    yield carry
+    return cut_before(tag_chunks(archive, part), _CELL_START, _LONGEST_CELL)
 
 
 def _hidden_in(pieces: Iterator[bytes]) -> Hidden:

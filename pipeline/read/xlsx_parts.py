@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from defusedxml.ElementTree import fromstring
 
@@ -33,19 +33,25 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 def tag_chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
     """The part's bytes in pieces of about CHUNK that never split a tag: each piece ends
     before the last `<` read so far (XML allows no `<` inside a tag)."""
-    tail = b""
     with archive.open(part) as stream:
-        while chunk := stream.read(CHUNK):
-            buffer = tail + chunk
-            cut = buffer.rfind(b"<")
-            if cut == 0 and len(buffer) < _LONGEST_TAG:
-                tail = buffer
-                continue
-            if cut <= 0:
-                # No tag to keep whole: text alone, or a tag too long to be a cell's.
-                cut = len(buffer)
-            yield buffer[:cut]
-            tail = buffer[cut:]
+        yield from cut_before(iter(lambda: stream.read(CHUNK), b""), b"<", _LONGEST_TAG)
+
+
+def cut_before(pieces: Iterable[bytes], marker: bytes, longest: int) -> Iterator[bytes]:
+    """`pieces` joined and cut again so that each new piece ends just before the last
+    `marker` in it, keeping whole what starts there; a run longer than `longest` with
+    no marker to cut at is cut where it ends (text alone, or a tag too long to matter)."""
+    tail = b""
+    for piece in pieces:
+        buffer = tail + piece
+        cut = buffer.rfind(marker)
+        if cut == 0 and len(buffer) < longest:
+            tail = buffer
+            continue
+        if cut <= 0:
+            cut = len(buffer)
+        yield buffer[:cut]
+        tail = buffer[cut:]
     if tail:
         yield tail
 
