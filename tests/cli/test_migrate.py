@@ -19,6 +19,7 @@ from pipeline.sandbox import SandboxHandle
 from pipeline.validate import check_rows
 from tests.import_helpers import server_labels
 from tests.paths import MIGRATION_SAMPLES
+from tests.read.migrate.test_realworld_fixes import REALWORLD
 
 SAMPLES = MIGRATION_SAMPLES
 
@@ -200,3 +201,39 @@ def test_run_says_which_source_it_detected_and_what_it_skipped(tmp_path: Path) -
     assert (summary["created"], summary["skipped"]) == (8, 1)
     report = (tmp_path / "phoenix-annotation-configs.report.csv").read_text()
     assert "optimization_direction MAXIMIZE: not supported, dropped" in report
+
+
+@pytest.mark.parametrize(
+    ("source", "doc", "column"),
+    [
+        ("langfuse", [{"name": "a", "dataType": "CATEGORICAL", "categories": 5}], "categories"),
+        (
+            "phoenix",
+            [{"name": "a", "type": "CATEGORICAL", "optimization_direction": "NONE", "values": 5}],
+            "values",
+        ),
+        ("langsmith", [{"feedback_key": ["a"], "feedback_config": {"type": "freeform"}}], "name"),
+        (
+            "langsmith",
+            [{"feedback_key": {"k": 1}, "feedback_config": {"type": "freeform"}}],
+            "name",
+        ),
+    ],
+)
+def test_a_field_of_the_wrong_shape_is_a_row_problem_not_a_crash(
+    tmp_path: Path, source: str, doc: object, column: str
+) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path), "--from", source, "--json"])
+    assert result.exit_code == 1, result.output
+    problems = json.loads(result.stdout)["problems"]
+    assert any(p["row"] == 1 and p["column"] == column for p in problems), problems
+
+
+def test_langfuse_text_configs_validate_from_the_real_export() -> None:
+    path = REALWORLD / "langfuse" / "langfuse-servertest-score-configs.json"
+    result = CliRunner().invoke(app, ["validate", str(path), "--from", "langfuse", "--json"])
+    problems = json.loads(result.stdout)["problems"]
+    # Row 7 is the TEXT config; it was refused twice ("'dataType' is 'TEXT'" and no type).
+    assert [p for p in problems if p["row"] == 7 and p["severity"] == "error"] == []

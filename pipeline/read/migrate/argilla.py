@@ -12,6 +12,7 @@ from pipeline.read.migrate.definition import (
     number,
     numeric,
     objects,
+    spelled,
     text,
 )
 from pipeline.read.migrate.source import Kinds, Source, not_an_object, start
@@ -26,10 +27,10 @@ def records(doc: Any) -> list[Any] | None:
 
 
 def _selection(definition: Definition, settings: dict[str, Any], multi: bool) -> None:
-    options = objects(settings.get("options"))
+    options = objects(definition, settings, "options")
     categorical(
         definition,
-        [(text(o.get("text")) or str(o.get("value")), o.get("value")) for o in options],
+        [(text(o.get("text")) or spelled(o.get("value")), o.get("value")) for o in options],
         multi_choice=multi,
     )
     if any(text(o.get("description")) for o in options):
@@ -41,19 +42,22 @@ def _selection(definition: Definition, settings: dict[str, Any], multi: bool) ->
 
 
 def _rating(definition: Definition, settings: dict[str, Any]) -> None:
-    values = sorted(
-        {v for o in objects(settings.get("options")) if (v := number(o.get("value"))) is not None}
-    )
-    if values and values == list(range(1, len(values) + 1)):
-        definition.label_type = "star"
-        definition.settings = {"no_of_stars": len(values)}
-        return
+    problems = len(definition.errors)
+    options = objects(definition, settings, "options")
+    if len(definition.errors) > problems:
+        return  # options that are not a list: that is the one thing to fix
+    values = sorted({v for o in options if (v := number(o.get("value"))) is not None})
+    # One value is no scale, whichever it is: a lone 1 is not a 1-star label.
     if len(values) < 2:
         definition.fail(
             "options",
             "a rating question needs at least two values",
             "give the rating its values, e.g. 1 to 5",
         )
+        return
+    if values == list(range(1, len(values) + 1)):
+        definition.label_type = "star"
+        definition.settings = {"no_of_stars": len(values)}
         return
     numeric(definition, values[0], values[-1], step=1, display_type="button")
     if values != list(range(int(values[0]), int(values[-1]) + 1)):

@@ -23,7 +23,10 @@ def _slider(definition: Definition, record: dict[str, Any]) -> None:
 def _categorical(definition: Definition, record: dict[str, Any]) -> None:
     categorical(
         definition,
-        [(text(c.get("name")) or "", c.get("value")) for c in objects(record.get("categories"))],
+        [
+            (text(c.get("name")) or "", c.get("value"))
+            for c in objects(definition, record, "categories")
+        ],
         multi_choice=bool(mapping(record.get("config")).get("multi_select")),
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pipeline.labels import slug
@@ -91,13 +92,23 @@ def number(value: object) -> int | float | None:
     return None
 
 
+def spelled(value: object) -> str:
+    """A value as text in the source's own spelling: a string as written, a JSON number
+    without the exponent Python's str() gives small and large floats (1.2e-06)."""
+    if isinstance(value, str):
+        return value.strip()
+    as_number = number(value)
+    if isinstance(as_number, float):
+        # repr gives the shortest digits that round-trip; Decimal writes them positionally.
+        return format(Decimal(repr(as_number)), "f")
+    return str(as_number if as_number is not None else value)
+
+
 def option_value(value: object, label: str) -> str:
     """Our option values are strings: a number becomes its text, a missing one the label's slug."""
-    as_number = number(value)
-    if as_number is not None:
-        return str(as_number)
-    as_text = text(value)
-    return as_text if as_text is not None else slug(label)
+    if number(value) is not None or text(value) is not None:
+        return spelled(value)
+    return slug(label)
 
 
 def step_for(low: int | float, high: int | float) -> int | float:
@@ -163,7 +174,7 @@ def categorical(
         ],
         "multi_choice": multi_choice,
     }
-    numbers = [str(number(value)) for _, value in options if number(value) is not None]
+    numbers = [spelled(value) for _, value in options if number(value) is not None]
     if numbers:
         definition.warn(
             "options", f"option values were numbers ({', '.join(numbers)}): kept as text"
@@ -186,6 +197,17 @@ def mapping(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def objects(value: Any) -> list[dict[str, Any]]:
-    """The JSON objects of a list value (options, categories); anything else in it is ignored."""
-    return [item for item in value or [] if isinstance(item, dict)]
+def objects(definition: Definition, part: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The JSON objects of the list under `key` (options, categories); anything else in the
+    list is ignored, and a value that is not a list at all is a row error naming the field."""
+    value = part.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        definition.fail(
+            key,
+            f"record {definition.position}: '{key}' is not a list ({json.dumps(value)[:40]})",
+            f"give '{key}' as a JSON list of objects in the export",
+        )
+        return []
+    return [item for item in value if isinstance(item, dict)]

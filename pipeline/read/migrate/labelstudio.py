@@ -44,7 +44,7 @@ def records(doc: Any) -> list[Any] | None:
 
 
 def _choices(definition: Definition, element: ET.Element) -> None:
-    choices = element.findall("Choice")
+    choices = [child for child in element if child.tag.lower() == "choice"]
     categorical(
         definition,
         [(c.get("value", ""), c.get("alias") or c.get("value")) for c in choices],
@@ -83,20 +83,21 @@ def _text_area(definition: Definition, element: ET.Element) -> None:
         definition.warn(None, "maxSubmissions: a count of answers, not a length: dropped")
 
 
-# The control tags we import; any other control (RectangleLabels, Labels, ...) annotates
-# spans or regions, which no Future AGI type does, so its record is skipped.
+# The control tags we import, by lower-case name: Label Studio matches tag names regardless
+# of case (its own examples write <Textarea>). Any other control (RectangleLabels, Labels,
+# ...) annotates spans or regions, which no Future AGI type does, so its record is skipped.
 CONTROLS: dict[str, Mapper] = {
-    "Choices": _choices,
-    "Rating": _rating,
-    "Number": _number,
-    "TextArea": _text_area,
+    "choices": _choices,
+    "rating": _rating,
+    "number": _number,
+    "textarea": _text_area,
 }
 
 
 def convert(element: Any, position: int) -> Definition:
     assert isinstance(element, ET.Element)
     definition = Definition(position, source_id=element.get("name"), name=text(element.get("name")))
-    control = CONTROLS.get(element.tag)
+    control = CONTROLS.get(element.tag.lower())
     if control is None:
         definition.skipped = f"<{element.tag}> controls have no Future AGI equivalent"
     else:

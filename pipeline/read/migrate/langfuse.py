@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.read.migrate.definition import Definition, categorical, numeric, objects, text
+from pipeline.read.migrate.definition import (
+    Definition,
+    categorical,
+    numeric,
+    objects,
+    spelled,
+    text,
+)
 from pipeline.read.migrate.source import Kinds, Source, records_under
 
 
@@ -14,8 +21,8 @@ def _numeric(definition: Definition, record: dict[str, Any]) -> None:
 
 def _categorical(definition: Definition, record: dict[str, Any]) -> None:
     options = [
-        (text(c.get("label")) or str(c.get("value")), c.get("value"))
-        for c in objects(record.get("categories"))
+        (text(c.get("label")) or spelled(c.get("value")), c.get("value"))
+        for c in objects(definition, record, "categories")
     ]
     categorical(definition, options)
 
@@ -24,7 +31,14 @@ def _boolean(definition: Definition, record: dict[str, Any]) -> None:
     definition.label_type = "thumbs_up_down"
 
 
-KINDS = Kinds("dataType", {"NUMERIC": _numeric, "CATEGORICAL": _categorical, "BOOLEAN": _boolean})
+def _text(definition: Definition, record: dict[str, Any]) -> None:
+    definition.label_type = "text"
+
+
+KINDS = Kinds(
+    "dataType",
+    {"NUMERIC": _numeric, "CATEGORICAL": _categorical, "BOOLEAN": _boolean, "TEXT": _text},
+)
 
 
 SOURCE = Source(

@@ -10,6 +10,7 @@ from pipeline.read.migrate.definition import (
     mapping,
     numeric,
     objects,
+    spelled,
     text,
 )
 from pipeline.read.migrate.source import Kinds, Source, not_an_object, start
@@ -39,7 +40,8 @@ def _with_description(item: Any, descriptions: dict[str, str]) -> Any:
     """A config without a description of its own takes its rubric item's."""
     if isinstance(item, dict) and "feedback_config" in item and not item.get("description"):
         key = item.get("feedback_key")
-        if key in descriptions:
+        # A key that is not text (a list, an object) is the record's own error, not a lookup.
+        if isinstance(key, str) and key in descriptions:
             return {**item, "description": descriptions[key]}
     return item
 
@@ -50,10 +52,10 @@ def _continuous(definition: Definition, config: dict[str, Any]) -> None:
 
 def _categorical(definition: Definition, config: dict[str, Any]) -> None:
     options = []
-    for category in objects(config.get("categories")):
+    for category in objects(definition, config, "categories"):
         label = text(category.get("label"))
         if label is None:
-            label = str(category.get("value"))
+            label = spelled(category.get("value"))
             definition.warn("options", f"category {label} has no label: '{label}' used")
         options.append((label, category.get("value")))
     categorical(definition, options, multi_choice=bool(config.get("allows_multiple_categories")))

@@ -16,7 +16,7 @@ from pipeline.read.migrate.source import Kinds, Source, records_under
 
 
 def _categorical(definition: Definition, record: dict[str, Any]) -> None:
-    values = objects(record.get("values"))
+    values = objects(definition, record, "values")
     categorical(definition, [(text(v.get("label")) or "", v.get("score")) for v in values])
 
 

@@ -105,6 +105,10 @@ def start(record: Any, position: int, *, name_key: str, id_key: str = "id") -> D
     definition.source_id = str(raw_id) if raw_id not in (None, "") else definition.name
     definition.description = text(record.get("description"))
     definition.archived = is_archived(record)
-    if definition.name is None:
+    if definition.name is not None:
+        return definition
+    if record.get(name_key) is None or isinstance(record.get(name_key), str):
         definition.fail("name", f"record has no '{name_key}'", f"give the record a '{name_key}'")
+    else:
+        definition.fail("name", f"'{name_key}' is not text", f"give '{name_key}' as a string")
     return definition

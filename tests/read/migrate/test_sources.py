@@ -344,12 +344,12 @@ def test_negative_lower_bound_is_a_row_error_with_a_hint(tmp_path: Path) -> None
 def test_missing_name_or_kind_is_a_row_error(tmp_path: Path) -> None:
     rows = migrate(
         tmp_path,
-        [{"dataType": "BOOLEAN"}, {"name": "x"}, {"name": "y", "dataType": "TEXT"}, 7],
+        [{"dataType": "BOOLEAN"}, {"name": "x"}, {"name": "y", "dataType": "SCORE"}, 7],
         "langfuse",
     )
     assert errors(rows[0]) == ["record has no 'name'"]
     assert errors(rows[1]) == ["'dataType' is missing"]
-    assert errors(rows[2]) == ["'dataType' is 'TEXT'"]
+    assert errors(rows[2]) == ["'dataType' is 'SCORE'"]
     assert errors(rows[3]) == ["record 4 is not an object"]
 
 
@@ -411,7 +411,11 @@ def test_every_sample_export_is_detected_and_covers_the_source(name: str) -> Non
 @pytest.mark.parametrize(
     ("source", "doc", "hint"),
     [
-        ("langfuse", [{"name": "x", "dataType": "TEXT"}], "NUMERIC, CATEGORICAL or BOOLEAN"),
+        (
+            "langfuse",
+            [{"name": "x", "dataType": "SCORE"}],
+            "NUMERIC, CATEGORICAL, BOOLEAN or TEXT",
+        ),
         (
             "langsmith",
             [{"feedback_key": "x", "feedback_config": {"type": "x"}}],
