@@ -12,6 +12,19 @@ import aiohttp
 from pipeline.sandbox import SandboxHandle
 
 LABELS = "/model-hub/annotations-labels/"
+# The fields of a label as the server answers it.
+LABEL_KEYS = {
+    "id",
+    "name",
+    "type",
+    "organization",
+    "settings",
+    "project",
+    "description",
+    "allow_notes",
+    "created_at",
+    "archived",
+}
 
 
 @dataclass

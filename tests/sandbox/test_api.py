@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.sandbox import Organisation, SandboxConfig, running_sandbox
 from tests.conftest import SandboxFactory
-from tests.sandbox_api import LABELS, Api, api_for
+from tests.sandbox_api import LABEL_KEYS, LABELS, Api, api_for
 
 TEXT = {"placeholder": "", "min_length": 0, "max_length": 500}
 NUMERIC = {"min": 0, "max": 10, "step_size": 1, "display_type": "slider"}
@@ -50,18 +50,7 @@ async def test_create_answers_200_with_the_label(api: Api, label_type: str) -> N
     assert answer.status == 200
     assert answer.body["status"] is True
     label = answer.body["result"]
-    assert set(label) == {
-        "id",
-        "name",
-        "type",
-        "organization",
-        "settings",
-        "project",
-        "description",
-        "allow_notes",
-        "created_at",
-        "archived",
-    }
+    assert set(label) == LABEL_KEYS
     assert uuid.UUID(label["id"])
     assert label["name"] == "Helpfulness"
     assert label["type"] == label_type

@@ -12,21 +12,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import SandboxFactory
-from tests.sandbox_api import LABELS, Api, api_for
+from tests.sandbox_api import LABEL_KEYS, LABELS, Api, api_for
 
 ENVELOPE = {"status", "type", "code", "detail", "message", "error", "result"}
-LABEL_KEYS = {
-    "id",
-    "name",
-    "type",
-    "organization",
-    "settings",
-    "project",
-    "description",
-    "allow_notes",
-    "created_at",
-    "archived",
-}
 PAGE_KEYS = {"count", "next", "previous", "results", "total_pages", "current_page"}
 TEXT = {"placeholder": "", "max_length": 500, "min_length": 0}
 NUMERIC = {"min": 0, "max": 10, "step_size": 1, "display_type": "slider"}
