@@ -103,6 +103,7 @@ def outcome_for(checked: CheckedRow) -> RowOutcome:
         lost="; ".join(n.message for n in raw.notes if n.severity == "warning")
         if raw.notes
         else "",
+        losses=raw.losses,
     )
 
 

@@ -37,6 +37,9 @@ class RawRow:
     notes: tuple[Problem, ...] = ()
     # Why the record is left out on purpose (archived, a kind with no equivalent).
     skip: str | None = None
+    # What converting the record dropped, one short phrase per loss ("conditional
+    # visibility"), so a run can sum up the losses of a whole export by kind.
+    losses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,8 @@ class RowOutcome:
     source_id: str | None = None
     # A migration's notes on what converting this record dropped, e.g. a score direction.
     lost: str = ""
+    # The same losses as short phrases by kind (RawRow.losses), for a run's summary.
+    losses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,9 +35,17 @@ class Definition:
     skipped: str | None = None
     warnings: list[tuple[str | None, str]] = field(default_factory=list)
     errors: list[tuple[str | None, str, str]] = field(default_factory=list)
+    losses: list[str] = field(default_factory=list)
 
     def warn(self, column: str | None, message: str) -> None:
         self.warnings.append((column, message))
+
+    def lose(self, what: str, detail: str, column: str | None = None) -> None:
+        """Note that the mapping dropped something: `detail` goes to the row's `lost`
+        note, `what` (a short phrase such as "conditional visibility") to the run's
+        summary of losses by kind."""
+        self.warn(column, detail)
+        self.losses.append(what)
 
     def fail(self, column: str | None, message: str, hint: str) -> None:
         self.errors.append((column, message, hint))
@@ -66,6 +74,7 @@ class Definition:
             source_id=self.source_id,
             notes=tuple(notes),
             skip=skip,
+            losses=tuple(self.losses),
         )
 
 
