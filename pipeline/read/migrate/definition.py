@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -49,6 +50,18 @@ class Definition:
 
     def fail(self, column: str | None, message: str, hint: str) -> None:
         self.errors.append((column, message, hint))
+
+    def lose_unknown(self, keys: Iterable[str], understood: Collection[str], where: str) -> None:
+        """Every key outside `understood` (the ones this source's reader carries over or
+        knowingly drops) becomes a loss naming it: the loss report is complete by
+        construction, so an attribute a future export adds is reported, never dropped
+        silently. `where` names the part of the record ("config", "<Choice>")."""
+        unknown = sorted({key for key in keys if key not in understood})
+        if unknown:
+            self.lose(
+                "attributes we do not carry over",
+                f"{where} {', '.join(unknown)}: not carried over",
+            )
 
     def to_row(self, source: str) -> RawRow:
         """The row later stages validate: canonical columns, the source's notes attached."""

@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.read.migrate import SOURCES, read_migration
+from pipeline.read.migrate.definition import Definition
 from pipeline.rows import RawRow
 from tests.paths import MIGRATION_SAMPLES
 
@@ -447,3 +448,12 @@ def test_a_kind_that_is_not_text_is_unknown(tmp_path: Path) -> None:
         "langfuse",
     )
     assert [errors(row) for row in rows] == [["'dataType' is '['NUMERIC']'"], ["'dataType' is '3'"]]
+
+
+def test_keys_a_reader_does_not_understand_are_each_named_as_lost() -> None:
+    definition = Definition(1)
+    definition.lose_unknown(["min", "zeta", "alpha", "zeta"], {"min"}, "config")
+
+    assert definition.warnings == [(None, "config alpha, zeta: not carried over")]
+    assert definition.losses == ["attributes we do not carry over"]
+    assert definition.to_row("X").losses == ("attributes we do not carry over",)
