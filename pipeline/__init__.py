@@ -1,4 +1,5 @@
-"""label-import: create Future AGI annotation labels in bulk from spreadsheets and exports.
+"""label-import: create Future AGI annotation labels in bulk from spreadsheets and exports,
+and export an organisation's labels to a file that imports back.
 
 The public names are imported on first use, not here: `import pipeline.cli` runs this file
 first, and `label-import --help` must not pay for aiohttp, pydantic and the engine.
@@ -17,14 +18,17 @@ if TYPE_CHECKING:
         LabelImportError,
         UsageError,
     )
+    from pipeline.exporter import export_labels, export_labels_sync
     from pipeline.importer import import_labels, import_labels_sync
     from pipeline.labels import LabelSpec
+    from pipeline.report.export_file import ExportSummary
     from pipeline.report.summary import ImportSummary
     from pipeline.rows import Problem, Progress, RowOutcome
     from pipeline.validate import ValidationResult, validate_file
 
 _HOMES = {
     "ConfigurationError": "pipeline.errors",
+    "ExportSummary": "pipeline.report.export_file",
     "ImportSummary": "pipeline.report.summary",
     "InputError": "pipeline.errors",
     "InsecureURLError": "pipeline.errors",
@@ -35,6 +39,8 @@ _HOMES = {
     "RowOutcome": "pipeline.rows",
     "UsageError": "pipeline.errors",
     "ValidationResult": "pipeline.validate",
+    "export_labels": "pipeline.exporter",
+    "export_labels_sync": "pipeline.exporter",
     "import_labels": "pipeline.importer",
     "import_labels_sync": "pipeline.importer",
     "validate_file": "pipeline.validate",
@@ -42,6 +48,7 @@ _HOMES = {
 
 __all__ = [
     "ConfigurationError",
+    "ExportSummary",
     "ImportSummary",
     "InputError",
     "InsecureURLError",
@@ -52,6 +59,8 @@ __all__ = [
     "RowOutcome",
     "UsageError",
     "ValidationResult",
+    "export_labels",
+    "export_labels_sync",
     "import_labels",
     "import_labels_sync",
     "validate_file",

@@ -76,15 +76,16 @@ def parse_max_failures(value: int | str | None, jobs: int) -> int | None:
         ) from None
 
 
-def _check_limits(
+def check_limits(
     concurrency: int,
     rate: float,
     max_retries: int,
     max_wait: float,
     timeout: float,
-    max_failures: int | str | None,
+    max_failures: int | str | None = None,
 ) -> None:
-    """Refuse option values that make the run impossible, before any work."""
+    """Refuse option values that make the run impossible, before any work (`export`
+    checks its connection options here too)."""
     parse_max_failures(max_failures, 1)
     if concurrency < 1 or rate < 0 or max_retries < 0 or max_wait < 0 or timeout <= 0:
         raise UsageError(
@@ -116,8 +117,8 @@ class _Run:
 
 
 @dataclass(frozen=True, slots=True)
-class _Link:
-    """Where the requests go and how hard they may press."""
+class Link:
+    """Where the requests go and how hard they may press; `export` connects with it too."""
 
     credentials: Credentials
     concurrency: int
@@ -200,7 +201,7 @@ async def import_labels(
     """
     started = time.monotonic()
     input_path, report_path = _checked_paths(path, report)
-    _check_limits(concurrency, rate, max_retries, max_wait, timeout, max_failures)
+    check_limits(concurrency, rate, max_retries, max_wait, timeout, max_failures)
     credentials = resolve_credentials(api_key, secret_key, base_url, insecure=insecure)
     with output_lock(plan_path(report_path, input_path) if dry_run else report_path) as notices:
         check = FileCheck(input_path, sheet=sheet, source=source, include_archived=include_archived)
@@ -209,7 +210,7 @@ async def import_labels(
         run = _Run(
             list(check), journal, journal_file, on_existing, max_failures, resume, dry_run, progress
         )
-        link = _Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
+        link = Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
         summary = await _send_and_report(
             run, link, (input_path, report_path), started, handle_signals=handle_signals
         )
@@ -226,7 +227,7 @@ def _checked_paths(path: str | Path, report: str | Path | None) -> tuple[Path, P
 
 
 async def _send_and_report(
-    run: _Run, link: _Link, paths: tuple[Path, Path], started: float, *, handle_signals: bool
+    run: _Run, link: Link, paths: tuple[Path, Path], started: float, *, handle_signals: bool
 ) -> ImportSummary:
     """Send, then write the report; a signal while writing waits until it is written."""
     input_path, report_path = paths
@@ -235,11 +236,9 @@ async def _send_and_report(
         return signals.ended(_finish(run, outcomes, sending, report_path, input_path, started))
 
 
-async def _connect_and_send(
-    run: _Run, link: _Link, signals: _Signals
-) -> tuple[list[RowOutcome], Sending]:
-    """Every row's outcome, and what the sending shared (the stop and the counts)."""
-    stop = signals.stop
+def connection(link: Link, stop: Stop) -> tuple[LabelsClient, Sending]:
+    """The client and what its requests share (the rate gate, the retry policy, the
+    breaker), built in this one place so that every command paces and retries alike."""
     gate = RateGate(link.rate, wait=stop.wait, stopping=lambda: stop.requested)
     policy = policy_for(link.max_retries, link.max_wait)
     sending = Sending(gate, stop, policy, breaker=Breaker(link.concurrency))
@@ -251,6 +250,14 @@ async def _connect_and_send(
         concurrency=link.concurrency,
         timeout=link.timeout,
     )
+    return client, sending
+
+
+async def _connect_and_send(
+    run: _Run, link: Link, signals: _Signals
+) -> tuple[list[RowOutcome], Sending]:
+    """Every row's outcome, and what the sending shared (the stop and the counts)."""
+    client, sending = connection(link, signals.stop)
     async with client:
         outcomes = await _plan_and_send(
             run, client, sending, concurrency=link.concurrency, hard_stop=signals.hard_stop
@@ -526,7 +533,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def _blocking(function: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
+def blocking(function: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
+    """`function` for callers without an event loop: it runs in a loop of its own."""
+
     @wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
         return anyio.run(partial(function, *args, **kwargs))
@@ -534,5 +543,5 @@ def _blocking(function: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
     return run
 
 
-import_labels_sync = _blocking(import_labels)
+import_labels_sync = blocking(import_labels)
 """`import_labels` for code without an event loop (Airflow tasks, scripts); same arguments."""

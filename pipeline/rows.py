@@ -17,6 +17,9 @@ Severity = Literal["error", "warning"]
 # they are expected and ignored without a warning. `source_sheet` is added only on a
 # sheet that had to be renamed to fit XLSX: it holds the name the input gave it.
 FAILED_ROW_COLUMNS = ("error", "source_row", "source_sheet")
+# The columns `export` adds beside a label's own: what the server says of it, which a
+# create cannot set. Reading an export back, they are expected and ignored without a warning.
+EXPORT_COLUMNS = ("label_id", "created_at", "archived")
 
 
 @dataclass(frozen=True, slots=True)

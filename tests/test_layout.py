@@ -26,6 +26,7 @@ FLOW = (
     ("send",),
     ("report",),
     ("importer",),
+    ("exporter",),
     ("cli",),
     ("__main__", "pipeline"),
 )

@@ -13,6 +13,7 @@ import pipeline
 
 PUBLIC = {
     "ConfigurationError": "pipeline.errors",
+    "ExportSummary": "pipeline.report.export_file",
     "ImportSummary": "pipeline.report.summary",
     "InputError": "pipeline.errors",
     "InsecureURLError": "pipeline.errors",
@@ -23,6 +24,8 @@ PUBLIC = {
     "RowOutcome": "pipeline.rows",
     "UsageError": "pipeline.errors",
     "ValidationResult": "pipeline.validate.file",
+    "export_labels": "pipeline.exporter",
+    "export_labels_sync": "pipeline.exporter",
     "import_labels": "pipeline.importer",
     "import_labels_sync": "pipeline.importer",
     "validate_file": "pipeline.validate.file",

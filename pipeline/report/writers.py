@@ -156,6 +156,13 @@ def write_failed_rows(path: Path, raws: Sequence[RawRow], outcomes: Sequence[Row
 Tables = dict[str | None, tuple[list[str], list[dict[str, Any]]]]
 
 
+def write_records(
+    path: Path, columns: list[str], records: list[dict[str, Any]], *, sheet: str | None = None
+) -> None:
+    """One table of records, in `columns` order, written whole or not at all (`export`)."""
+    _write_table(path, {sheet: (columns, records)})
+
+
 def _write_table(path: Path, tables: Tables) -> None:
     """Write through a unique temporary file and rename, so a crash, a full disk or a
     second run never leaves half a report (see `files.replacing`)."""

@@ -153,8 +153,10 @@ class LabelsClient:
         name: str | None = None,
         label_type: str | None = None,
         project: str | None = None,
+        include_archived: bool = False,
     ) -> Coroutine[Any, Any, Answer]:
-        """One page of labels; `name` narrows by case-insensitive substring."""
+        """One page of labels; `name` narrows by case-insensitive substring, and archived
+        labels are listed beside the active ones only when `include_archived` is set."""
         params = {"page": str(page), "limit": str(limit)}
         if name is not None:
             params["search"] = name
@@ -162,6 +164,8 @@ class LabelsClient:
             params["type"] = label_type
         if project is not None:
             params["project_id"] = project
+        if include_archived:
+            params["include_archived"] = "true"
         return self._request("GET", LABELS_PATH, "page", params=params)
 
 

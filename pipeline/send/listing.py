@@ -38,15 +38,34 @@ class Lookup:
     stopped: bool = False
 
 
-async def existing_labels(client: LabelsClient, sending: Sending) -> list[dict[str, Any]] | None:
-    """Every label of the organisation, or None when the listing could not finish."""
+async def existing_labels(
+    client: LabelsClient,
+    sending: Sending,
+    *,
+    search: str | None = None,
+    label_type: str | None = None,
+    project: str | None = None,
+    include_archived: bool = False,
+) -> list[dict[str, Any]] | None:
+    """Every label of the organisation, or None when the listing could not finish.
+
+    The filters are the server's own list parameters (it has one for each), so a filtered
+    listing reads only the labels it asks for.
+    """
     labels: list[dict[str, Any]] = []
 
     def take(page: list[dict[str, Any]]) -> bool:
         labels.extend(page)
         return False
 
-    answer = await _read_pages(client.list_page, take, sending)
+    list_page = partial(
+        client.list_page,
+        name=search,
+        label_type=label_type,
+        project=project,
+        include_archived=include_archived,
+    )
+    answer = await _read_pages(list_page, take, sending)
     if answer is None:
         return None
     if answer.kind != "ok":

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pipeline.errors import InputError
 from pipeline.labels import LABEL_TYPES, LabelType
-from pipeline.rows import FAILED_ROW_COLUMNS, Problem
+from pipeline.rows import EXPORT_COLUMNS, FAILED_ROW_COLUMNS, Problem
 from pipeline.validate.fields import FIELDS
 
 COLUMN_ALIASES: dict[str, str] = {
@@ -54,6 +54,9 @@ TYPE_ALIASES: dict[str, LabelType] = {
 # one by one and summarise the rest, so the real problems stay visible.
 MAX_UNKNOWN_COLUMN_WARNINGS = 20
 
+# Columns our own files add (the failed-rows file, an export): read back, they are ignored
+# without a warning.
+_OURS = frozenset((*FAILED_ROW_COLUMNS, *EXPORT_COLUMNS))
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[\s\-]+")
 
@@ -118,7 +121,7 @@ def map_columns(
     unknown = [
         header
         for header, name in fields.items()
-        if header in aside or (name is None and header not in FAILED_ROW_COLUMNS)
+        if header in aside or (name is None and header not in _OURS)
     ]
     return ColumnMap(sheet, columns, _unknown_column_warnings(unknown, aside, sheet))
 

@@ -1,0 +1,216 @@
+"""An organisation's labels as a file that `run` reads back unchanged: the columns of
+`template` and `validate`, one row per label, and the label's id and creation time beside.
+
+Each setting goes in its own column when that column carries it: its cell, read back by
+`validate`'s parser, gives the same value. Anything else goes in the `settings` JSON
+column, which `validate` reads under the columns: a key no column has, a value the column
+would change (a placeholder with leading spaces), and an empty one (`rule_prompt: ""`,
+`strategy: null`), which a blank cell would leave for `validate` to fill with a warning.
+Options read `Good; Okay; Bad` when the values are the ones `validate` derives, `Good=1;
+Bad=0` when that reads back the same, and as a JSON array otherwise. CSV and XLSX
+hold every value as its cell text; JSON and JSON Lines hold numbers, booleans and the
+options list as JSON values, which the JSON reader turns into the same cell text.
+
+Rows are sorted by project, name and type, the server's uniqueness key, so an export of
+the same labels is the same file whatever order the server created them in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from pipeline.errors import UsageError
+from pipeline.labels import LABEL_TYPES, SETTINGS_KEYS, Option
+from pipeline.read.jsonfile import value_text
+from pipeline.rows import EXPORT_COLUMNS, StopReason
+from pipeline.validate.cells import CellError, parse_options
+from pipeline.validate.fields import LABEL_FIELDS, PARSERS
+from pipeline.validate.template import COLUMNS
+
+EXPORT_FORMATS = (".csv", ".xlsx", ".json", ".jsonl")
+# The template's columns, then the settings JSON for what they cannot carry, then ours.
+LABEL_COLUMNS: tuple[str, ...] = (*COLUMNS, "settings")
+LABEL_ID, CREATED_AT, ARCHIVED = EXPORT_COLUMNS
+SHEET = "Labels"
+_ABSENT = object()
+
+
+def check_export_path(path: Path) -> None:
+    """Refuse, before any request, a file the export could not write."""
+    if path.suffix.lower() not in EXPORT_FORMATS:
+        shown = path.suffix or "(none)"
+        raise UsageError(f"{path.name}: export to a {', '.join(EXPORT_FORMATS)} file, not {shown}")
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; name the file to write")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path}: the folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise UsageError(f"{path}: cannot write in {path.parent}")
+
+
+def export_columns(*, archived: bool) -> list[str]:
+    """The file's columns; `archived` says which labels are archived, when they are listed."""
+    return [*LABEL_COLUMNS, LABEL_ID, CREATED_AT, *([ARCHIVED] if archived else [])]
+
+
+def label_record(label: Mapping[str, Any], *, archived: bool = False) -> dict[str, Any]:
+    """One label as a row of values: `validate` reads it back as the same label."""
+    kind = value_text(label.get("type"))
+    record: dict[str, Any] = {key: label.get(key) for key in LABEL_FIELDS}
+    record["name"], record["type"] = value_text(label.get("name")), kind
+    settings = label.get("settings")
+    given = dict(settings) if isinstance(settings, Mapping) else {}
+    extra = {}
+    for key, value in given.items():
+        column = _column_value(kind, key, value)
+        if column is _ABSENT:
+            extra[key] = value
+        else:
+            record[key] = column
+    record["settings"] = extra or None
+    record[LABEL_ID] = label.get("id")
+    record[CREATED_AT] = label.get("created_at")
+    if archived:
+        record[ARCHIVED] = bool(label.get("archived"))
+    return {key: storable(value) for key, value in record.items()}
+
+
+def _column_value(kind: str, key: str, value: Any) -> Any:
+    """What `key`'s column holds for `value`, or `_ABSENT` when it cannot carry it."""
+    if kind not in LABEL_TYPES or key not in SETTINGS_KEYS[kind]:
+        return _ABSENT
+    if key == "options":
+        return value if options_text(value) is not None else _ABSENT
+    if isinstance(value, list | dict):
+        return _ABSENT
+    cell = value_text(value)
+    if not cell.strip():
+        # A blank cell would be read as "fill the default", which `validate` warns of.
+        return _ABSENT
+    try:
+        back = PARSERS[key](cell)
+    except CellError:
+        return _ABSENT
+    same = back == value and isinstance(back, bool) == isinstance(value, bool)
+    return value if same else _ABSENT
+
+
+def options_text(options: Any) -> str | None:
+    """The options cell that reads back as `options`, or None if none does (not a list)."""
+    if not isinstance(options, list):
+        return None
+    wanted = _options_read(options)
+    if wanted is None:
+        return None
+    labels = [value_text(option.get("label")) for option in options]
+    values = [value_text(option.get("value")) for option in options]
+    plain = "; ".join(labels)
+    pairs = "; ".join(f"{label}={value}" for label, value in zip(labels, values, strict=True))
+    for text in (plain, pairs):
+        try:
+            if _options_read(parse_options(text)) == wanted:
+                return text
+        except CellError:
+            continue
+    return json.dumps(options, ensure_ascii=False)
+
+
+def _options_read(options: list[Any]) -> list[dict[str, Any]] | None:
+    """The options as `validate` reads them, or None when it cannot (not objects with labels)."""
+    try:
+        return [Option.model_validate(option).model_dump() for option in options]
+    except ValidationError:
+        return None
+
+
+def storable(value: Any) -> Any:
+    """`value` with every lone surrogate in its text as an escape: the live server stores
+    none, and UTF-8 (every format written here) cannot hold one."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {storable(key): storable(part) for key, part in value.items()}
+    if isinstance(value, list):
+        return [storable(part) for part in value]
+    return value
+
+
+def sort_key(record: Mapping[str, Any]) -> tuple[str, ...]:
+    """Project, name (case-folded, then as written), type, then creation and id, which
+    tell apart archived labels that share the rest."""
+    name = value_text(record.get("name"))
+    parts = ("project", CREATED_AT, LABEL_ID, "type")
+    project, created, label_id, kind = (value_text(record.get(part)) for part in parts)
+    return (project, name.casefold(), name, kind, created, label_id)
+
+
+def cell_record(record: Mapping[str, Any]) -> dict[str, str]:
+    """A record as spreadsheet cells: each value as the text `validate` reads."""
+    cells = {key: value_text(value) for key, value in record.items()}
+    options = record.get("options")
+    if options is not None:
+        cells["options"] = options_text(options) or value_text(options)
+    return cells
+
+
+def export_tables(
+    records: Iterable[dict[str, Any]], path: Path, *, archived: bool
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and rows to write at `path`: cell text for CSV and XLSX, JSON values
+    (whole numbers as integers) for JSON and JSON Lines."""
+    columns = export_columns(archived=archived)
+    rows = [{column: row.get(column) for column in columns} for row in records]
+    rows.sort(key=sort_key)
+    text = path.suffix.lower() in (".csv", ".xlsx")
+    return columns, [cell_record(row) if text else _json_values(row) for row in rows]
+
+
+def _json_values(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _whole(value) for key, value in record.items()}
+
+
+def _whole(value: Any) -> Any:
+    """10.0 as 10, as `validate` reads a whole number, so two exports of one label match."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+@dataclass(slots=True)
+class ExportSummary:
+    """What an export tells its caller: how many labels went to which file, the effort,
+    and why it stopped when it did (then nothing was written: a file that holds only part
+    of the labels would pass for a whole backup)."""
+
+    labels: int
+    path: str
+    requests: int
+    retries: int
+    elapsed_s: float
+    stopped: StopReason | None = None
+    stop_message: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        """0 written, 3 stopped (bad keys, a server that stopped answering or would not
+        stop paginating, an interruption)."""
+        return 3 if self.stopped is not None else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` object."""
+        return {
+            "labels": self.labels,
+            "path": self.path,
+            "requests": self.requests,
+            "retries": self.retries,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "stopped": self.stopped,
+            "stop_message": self.stop_message,
+        }
