@@ -1,5 +1,5 @@
-"""The argument and options more than one command takes, defined once so that `validate`
-and `run` spell, default and explain them alike."""
+"""The argument and options more than one command takes, defined once so that `validate`,
+`run` and `export` spell, default and explain them alike."""
 
 from __future__ import annotations
 
@@ -29,4 +29,37 @@ IncludeArchived = Annotated[
 ]
 AsJson = Annotated[
     bool, typer.Option("--json", help="Print the result as one JSON object on stdout.")
+]
+
+# How a command that talks to the API connects, paces and retries (`run`, `export`).
+Concurrency = Annotated[int, typer.Option(min=1, max=256, help="Requests in flight at once.")]
+Rate = Annotated[
+    float,
+    typer.Option(
+        min=0.0,
+        help="Requests per second at most; slows down on 429. 0 = unlimited: no pacing, "
+        "only Retry-After pauses (against a rate-limited server, give a rate).",
+    ),
+]
+MaxRetries = Annotated[
+    int, typer.Option(min=0, help="Retries per request on 5xx and network faults.")
+]
+MaxWait = Annotated[
+    float,
+    typer.Option(
+        min=0.0,
+        metavar="SECONDS",
+        help="Seconds a request may wait while the server throttles it (429, Retry-After) "
+        "before it fails (for `run`, its row); 429s do not count as retries. Default 600: "
+        "longer than a usual rate-limit window, short enough that a scheduled run never "
+        "hangs for ever.",
+    ),
+]
+Timeout = Annotated[float, typer.Option(min=0.1, help="Seconds per attempt (connect and total).")]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(help="API base URL (default FI_BASE_URL or https://api.futureagi.com)."),
+]
+Insecure = Annotated[
+    bool, typer.Option("--insecure", help="Allow plain http:// to a host other than loopback.")
 ]

@@ -19,7 +19,21 @@ import typer
 from pipeline.cli.app import app
 from pipeline.cli.failures import fail
 from pipeline.cli.interrupt import end_on_signals, interrupted
-from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.link import against_api
+from pipeline.cli.options import (
+    AsJson,
+    BaseUrl,
+    Concurrency,
+    IncludeArchived,
+    InputFile,
+    Insecure,
+    MaxRetries,
+    MaxWait,
+    Rate,
+    Sheet,
+    Source,
+    Timeout,
+)
 from pipeline.cli.safe import json_text, shown
 
 if TYPE_CHECKING:
@@ -38,29 +52,6 @@ Report = Annotated[
         help="Report file (.csv, .xlsx, .json, .jsonl). Default ./<input stem>.report.csv"
     ),
 ]
-Concurrency = Annotated[int, typer.Option(min=1, max=256, help="Requests in flight at once.")]
-Rate = Annotated[
-    float,
-    typer.Option(
-        min=0.0,
-        help="Requests per second at most; slows down on 429. 0 = unlimited: no pacing, "
-        "only Retry-After pauses (against a rate-limited server, give a rate).",
-    ),
-]
-MaxRetries = Annotated[
-    int, typer.Option(min=0, help="Retries per request on 5xx and network faults.")
-]
-MaxWait = Annotated[
-    float,
-    typer.Option(
-        min=0.0,
-        metavar="SECONDS",
-        help="Seconds a request may wait while the server throttles it (429, Retry-After) "
-        "before its row fails; 429s do not count as retries. Default 600: longer than a "
-        "usual rate-limit window, short enough that a scheduled run never hangs for ever.",
-    ),
-]
-Timeout = Annotated[float, typer.Option(min=0.1, help="Seconds per attempt (connect and total).")]
 OnExisting = Annotated[
     OnExistingChoice,
     typer.Option(help="A label with the same name and type exists: skip, update or fail."),
@@ -81,13 +72,6 @@ MaxFailures = Annotated[
     typer.Option(help="Stop (exit 3) after N failed rows, or P% of the rows to send."),
 ]
 NoProgress = Annotated[bool, typer.Option("--no-progress", help="No progress bar or lines.")]
-BaseUrl = Annotated[
-    str | None,
-    typer.Option(help="API base URL (default FI_BASE_URL or https://api.futureagi.com)."),
-]
-Insecure = Annotated[
-    bool, typer.Option("--insecure", help="Allow plain http:// to a host other than loopback.")
-]
 UseSandbox = Annotated[
     bool,
     typer.Option("--sandbox", help="Import into a local in-process sandbox with demo keys."),
@@ -197,14 +181,7 @@ def _import(
 async def _run(
     start: Callable[..., Awaitable[ImportSummary]], sandbox: bool, finished: list[ImportSummary]
 ) -> None:
-    if not sandbox:
-        finished.append(await start())
-        return
-    from pipeline.sandbox import SandboxConfig, running_sandbox
-
-    async with running_sandbox(SandboxConfig()) as box:
-        link = {"base_url": box.url, "api_key": box.api_key, "secret_key": box.secret_key}
-        finished.append(await start(**link))
+    finished.append(await against_api(start, sandbox=sandbox))
 
 
 def _table() -> Callable[[ImportSummary], None]:
