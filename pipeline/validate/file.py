@@ -15,7 +15,8 @@ from pipeline.errors import InputError
 from pipeline.read import Reader, Sheet
 from pipeline.read.inputs import open_input
 from pipeline.read.jsonfile import JsonReader
-from pipeline.rows import CheckedRow, Problem, RawRow
+from pipeline.rows import EXPORT_COLUMNS, CheckedRow, Problem, RawRow
+from pipeline.validate.cells import CellError, parse_bool
 from pipeline.validate.columns import ColumnMap, map_columns
 from pipeline.validate.duplicates import DuplicateIndex
 from pipeline.validate.payload import writable
@@ -71,6 +72,7 @@ class FileCheck:
         self.reader: Reader = open_input(
             self.path, sheet=sheet, source=source, include_archived=include_archived
         )
+        self._include_archived = include_archived
         self._warnings: list[Problem] = []
         self._label_sheets = 0
         self._duplicates = DuplicateIndex(self.path.name)
@@ -117,6 +119,8 @@ class FileCheck:
 
     def _check(self, raw: RawRow, checker: RowChecker) -> CheckedRow:
         raw, unwritable = writable(raw)
+        if raw.skip is None and not self._include_archived:
+            raw = _unless_archived(raw)
         if raw.skip is not None:
             return _named(_skipped(raw), checker)
         checked = checker.check(raw)
@@ -162,6 +166,24 @@ class FileCheck:
                 "warning",
             )
         )
+
+
+_ARCHIVED = EXPORT_COLUMNS[2]
+ARCHIVED_SKIP = "archived where it was exported from (--include-archived imports it)"
+
+
+def _unless_archived(raw: RawRow) -> RawRow:
+    """A row that an export marks archived is left out, as an archived record of another
+    tool's export is: `run` would create it as an active label."""
+    cell = raw.cells.get(_ARCHIVED)
+    if not cell:
+        return raw
+    try:
+        archived = parse_bool(cell)
+    except CellError:
+        # Not our true/false: the column is someone else's, and not ours to act on.
+        return raw
+    return replace(raw, skip=ARCHIVED_SKIP) if archived else raw
 
 
 def _skipped(raw: RawRow) -> CheckedRow:
