@@ -1,0 +1,114 @@
+"""`export_labels` against a hostile server: the listing's guards hold, the keys never
+reach the file, labels of any shape are written without a crash, and a listing that
+cannot finish writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+
+from pipeline.exporter import export_labels
+from pipeline.report.export_file import ExportSummary
+from pipeline.send.retry import shortened_waits
+from pipeline.validate import validate_file
+from tests.hostile import Hostile
+from tests.import_helpers import FAST_WAITS
+from tests.test_export import files_in
+
+KEY = "fi-key-Hh7Rw2Lq"
+SECRET = "fi-secret-Zp41MnXc"
+
+
+async def export_from(hostile: Hostile, out: Path, **options: Any) -> ExportSummary:
+    settings: dict[str, Any] = {"rate": 0, "api_key": KEY, "secret_key": SECRET}
+    settings.update(options)
+    with shortened_waits(**FAST_WAITS):
+        return await export_labels(out, base_url=hostile.url, **settings)
+
+
+@pytest.mark.parametrize("kind", ["repeat", "fresh", "count"])
+async def test_pages_that_never_end_stop_the_export_and_write_nothing(
+    hostile: Hostile, tmp_path: Path, kind: Literal["repeat", "fresh", "count"]
+) -> None:
+    hostile.mode, hostile.endless_kind = "endless", kind
+    out = tmp_path / "labels.csv"
+
+    summary = await export_from(hostile, out)
+
+    assert (summary.stopped, summary.exit_code, summary.labels) == ("fatal", 3, 0)
+    assert "kept announcing more pages" in summary.stop_message
+    assert not out.exists() and files_in(tmp_path) == []
+
+
+async def test_the_keys_a_server_echoes_in_a_label_never_reach_the_file(
+    hostile: Hostile, tmp_path: Path
+) -> None:
+    hostile.add("Leaky", "star", description=f"key {KEY} and {SECRET}", settings={"x": SECRET})
+    out = tmp_path / "labels.json"
+
+    summary = await export_from(hostile, out)
+
+    assert summary.labels == 1
+    text = out.read_text("utf-8")
+    assert KEY not in text and SECRET not in text and "Leaky" in text
+
+
+async def test_labels_of_any_shape_are_written_and_read_back_without_a_crash(
+    hostile: Hostile, tmp_path: Path
+) -> None:
+    hostile.mode = "live_shapes"
+    hostile.page_size = 2
+    hostile.add("Lone \ud800 surrogate", "star", settings={"no_of_stars": 3})
+    hostile.add("Not a dict", "text", settings=[1, 2])
+    hostile.add("Options text", "categorical", settings={"options": "Good; Bad"})
+    hostile.add("Odd options", "categorical", settings={"options": [1, {"no": "label"}]})
+    hostile.add("Bool stars", "star", settings={"no_of_stars": True}, allow_notes="yes")
+    hostile.add("Nulls", "numeric", settings={"min": None, "max": 5}, description=None)
+    bad = hostile.add("x", "unheard_of", settings={"a": {"b": [1.5]}})
+    bad["name"] = 42
+
+    for suffix in (".csv", ".xlsx", ".json", ".jsonl"):
+        out = tmp_path / f"labels{suffix}"
+        summary = await export_from(hostile, out)
+        check = validate_file(out)
+
+        assert (summary.labels, summary.stopped, summary.requests) == (7, None, 4)
+        # Every row is read; those the server should never have stored are row problems.
+        assert check.rows_read == 7 and check.invalid >= 4
+    records = json.loads((tmp_path / "labels.json").read_text("utf-8"))
+    by_name = {record["name"]: record for record in records}
+    assert "Lone \\ud800 surrogate" in by_name
+    assert by_name["42"]["settings"] == {"a": {"b": [1.5]}}
+    assert by_name["Bool stars"]["settings"] == {"no_of_stars": True}
+    assert by_name["Not a dict"]["settings"] is None
+
+
+@pytest.mark.parametrize("mode", ["redirect", "broken_http", "huge_length", "deep_json"])
+async def test_an_answer_that_cannot_be_a_page_stops_the_export(
+    hostile: Hostile,
+    tmp_path: Path,
+    mode: Literal["redirect", "broken_http", "huge_length", "deep_json"],
+) -> None:
+    hostile.mode = mode
+    out = tmp_path / "labels.csv"
+
+    summary = await export_from(hostile, out, max_retries=1)
+
+    assert (summary.stopped, summary.exit_code) == ("fatal", 3)
+    assert summary.stop_message.startswith("could not list existing labels")
+    assert KEY not in summary.stop_message and SECRET not in summary.stop_message
+    assert not out.exists()
+
+
+async def test_a_server_that_stopped_answering_stops_the_export(
+    hostile: Hostile, tmp_path: Path
+) -> None:
+    await hostile.stop()
+
+    summary = await export_from(hostile, tmp_path / "labels.csv", max_retries=2)
+
+    assert summary.exit_code == 3 and summary.requests == 3
+    assert not (tmp_path / "labels.csv").exists()
