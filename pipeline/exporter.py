@@ -10,12 +10,16 @@ pass for a complete backup.
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream
 from pydantic import SecretStr
 
 from pipeline.errors import UsageError
@@ -25,13 +29,14 @@ from pipeline.report.export_file import (
     SHEET,
     ExportSummary,
     check_export_path,
-    export_tables,
-    label_record,
+    export_columns,
+    export_rows,
+    in_order,
+    storable,
 )
 from pipeline.report.writers import write_records
-from pipeline.send.answers import label_id
 from pipeline.send.credentials import resolve_credentials
-from pipeline.send.listing import existing_labels
+from pipeline.send.listing import read_labels
 from pipeline.send.retry import MAX_WAIT_S
 from pipeline.send.stop import Stop
 from pipeline.validate.columns import label_type as type_named
@@ -87,28 +92,58 @@ async def export_labels(
     link = Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
     filters = {"search": search or None, "label_type": kind, "project": project}
     summary = ExportSummary(0, str(out), 0, 0, 0.0)
-    labels = await _listed(link, summary, include_archived=include_archived, **filters)
-    if labels is not None:
-        _write(out, labels, summary, archived=include_archived)
+    text = out.suffix.lower() in (".csv", ".xlsx")
+    convert = partial(export_rows, text=text, archived=include_archived)
+    rows = await _listed(link, convert, summary, include_archived=include_archived, **filters)
+    if rows is not None:
+        _write(out, in_order(rows), summary, archived=include_archived)
     summary.elapsed_s = time.monotonic() - started
     return summary
 
 
+Convert = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
 async def _listed(
-    link: Link, summary: ExportSummary, *, include_archived: bool, **filters: str | None
+    link: Link,
+    convert: Convert,
+    summary: ExportSummary,
+    *,
+    include_archived: bool,
+    **filters: str | None,
 ) -> list[dict[str, Any]] | None:
-    """Every label the filters keep, or None (and why, on `summary`) when the listing
-    could not finish; the requests it took go on `summary` either way."""
+    """The rows of every label the filters keep, or None (and why, on `summary`) when the
+    listing could not finish; the requests it took go on `summary` either way.
+
+    Each page is converted in a worker thread while the next one is read: the client
+    would otherwise sit idle while the server prepares the page, then the server while
+    the client converts.
+    """
     stop = Stop()
     client, sending = connection(link, stop)
-    async with client:
-        labels = await existing_labels(
-            client, sending, include_archived=include_archived, **filters
-        )
+    rows: list[dict[str, Any]] = []
+    send, receive = anyio.create_memory_object_stream[list[dict[str, Any]]](math.inf)
+    async with client, anyio.create_task_group() as pages:
+        pages.start_soon(_convert_pages, receive, convert, rows)
+        with send:
+            read = await read_labels(
+                client, sending, send.send_nowait, include_archived=include_archived, **filters
+            )
     summary.requests, summary.retries = sending.stats.requests, sending.stats.retries
-    if labels is None:
+    if not read:
         summary.stopped, summary.stop_message = stop.reason or "fatal", stop.message
-    return labels
+        return None
+    return rows
+
+
+async def _convert_pages(
+    receive: MemoryObjectReceiveStream[list[dict[str, Any]]],
+    convert: Convert,
+    rows: list[dict[str, Any]],
+) -> None:
+    async with receive:
+        async for page in receive:
+            rows.extend(await anyio.to_thread.run_sync(convert, page))
 
 
 def _checked_filters(
@@ -130,30 +165,26 @@ def _checked_filters(
 
 
 def _write(
-    out: Path, labels: list[dict[str, Any]], summary: ExportSummary, *, archived: bool
+    out: Path, rows: list[dict[str, Any]], summary: ExportSummary, *, archived: bool
 ) -> None:
-    records = (label_record(label, archived=archived) for label in _once_each(labels))
-    columns, rows = export_tables(records, out, archived=archived)
+    write = partial(
+        write_records,
+        out,
+        export_columns(archived=archived),
+        sheet=SHEET if out.suffix.lower() == ".xlsx" else None,
+    )
     try:
-        write_records(out, columns, rows, sheet=SHEET if out.suffix.lower() == ".xlsx" else None)
+        try:
+            write(rows)
+        except UnicodeEncodeError:
+            # Only a lone surrogate cannot be written, from a `\ud800` escape in a hostile
+            # answer: written as that escape. Looked for only then, it costs nothing else.
+            write(storable(rows))
     except OSError as exc:
         summary.stopped = "fatal"
         summary.stop_message = f"cannot write {out} ({exc.strerror or exc}); it is as it was"
         return
     summary.labels = len(rows)
-
-
-def _once_each(labels: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Each label once: a label created while the pages are read shifts the later pages
-    (newest first), so one label can come back on two of them."""
-    seen: set[str] = set()
-    for label in labels:
-        found = label_id(label)
-        if found is not None:
-            if found in seen:
-                continue
-            seen.add(found)
-        yield label
 
 
 export_labels_sync = blocking(export_labels)

@@ -9,7 +9,8 @@ would change (a placeholder with leading spaces), and an empty one (`rule_prompt
 Options read `Good; Okay; Bad` when the values are the ones `validate` derives, `Good=1;
 Bad=0` when that reads back the same, and as a JSON array otherwise. CSV and XLSX
 hold every value as its cell text; JSON and JSON Lines hold numbers, booleans and the
-options list as JSON values, which the JSON reader turns into the same cell text.
+options list as JSON values, which the JSON reader turns into the same cell text. Labels
+become rows page by page (`export_rows`), so the work overlaps the reading of the next.
 
 Rows are sorted by project, name and type, the server's uniqueness key, so an export of
 the same labels is the same file whatever order the server created them in.
@@ -17,6 +18,7 @@ the same labels is the same file whatever order the server created them in.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -79,7 +81,7 @@ def label_record(label: Mapping[str, Any], *, archived: bool = False) -> dict[st
     record[CREATED_AT] = label.get("created_at")
     if archived:
         record[ARCHIVED] = bool(label.get("archived"))
-    return {key: storable(value) for key, value in record.items()}
+    return record
 
 
 def _column_value(kind: str, key: str, value: Any) -> Any:
@@ -103,9 +105,18 @@ def _column_value(kind: str, key: str, value: Any) -> Any:
 
 
 def options_text(options: Any) -> str | None:
-    """The options cell that reads back as `options`, or None if none does (not a list)."""
+    """The options cell that reads back as `options`, or None if none does (not a list
+    of objects with labels)."""
     if not isinstance(options, list):
         return None
+    return _options_cell(json.dumps(options, ensure_ascii=False))
+
+
+@functools.lru_cache(maxsize=4096)
+def _options_cell(dumped: str) -> str | None:
+    """`options_text` of the options that are `dumped` as JSON, the text they are known
+    by: an organisation's labels often share their options (Good; Okay; Bad)."""
+    options = json.loads(dumped)
     wanted = _options_read(options)
     if wanted is None:
         return None
@@ -119,7 +130,7 @@ def options_text(options: Any) -> str | None:
                 return text
         except CellError:
             continue
-    return json.dumps(options, ensure_ascii=False)
+    return dumped
 
 
 def _options_read(options: list[Any]) -> list[dict[str, Any]] | None:
@@ -132,7 +143,8 @@ def _options_read(options: list[Any]) -> list[dict[str, Any]] | None:
 
 def storable(value: Any) -> Any:
     """`value` with every lone surrogate in its text as an escape: the live server stores
-    none, and UTF-8 (every format written here) cannot hold one."""
+    none (a `\\ud800` escape in a hostile answer makes one), and UTF-8, in which every
+    format here is written, cannot hold one."""
     if isinstance(value, str):
         return value.encode("utf-8", "backslashreplace").decode("utf-8")
     if isinstance(value, dict):
@@ -153,23 +165,45 @@ def sort_key(record: Mapping[str, Any]) -> tuple[str, ...]:
 
 def cell_record(record: Mapping[str, Any]) -> dict[str, str]:
     """A record as spreadsheet cells: each value as the text `validate` reads."""
-    cells = {key: value_text(value) for key, value in record.items()}
+    # Most cells are text or blank already: the checks inline spare a call for each.
+    cells = {
+        key: "" if value is None else value if type(value) is str else value_text(value)
+        for key, value in record.items()
+    }
     options = record.get("options")
     if options is not None:
         cells["options"] = options_text(options) or value_text(options)
     return cells
 
 
-def export_tables(
-    records: Iterable[dict[str, Any]], path: Path, *, archived: bool
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """The columns and rows to write at `path`: cell text for CSV and XLSX, JSON values
-    (whole numbers as integers) for JSON and JSON Lines."""
+def export_rows(
+    labels: Iterable[Mapping[str, Any]], *, text: bool, archived: bool
+) -> list[dict[str, Any]]:
+    """Labels as the rows of the file, in its columns: cell text (`text`, for CSV and
+    XLSX) or JSON values, whole numbers as integers (for JSON and JSON Lines)."""
     columns = export_columns(archived=archived)
-    rows = [{column: row.get(column) for column in columns} for row in records]
-    rows.sort(key=sort_key)
-    text = path.suffix.lower() in (".csv", ".xlsx")
-    return columns, [cell_record(row) if text else _json_values(row) for row in rows]
+    rows = []
+    for label in labels:
+        record = label_record(label, archived=archived)
+        row = {column: record.get(column) for column in columns}
+        rows.append(cell_record(row) if text else _json_values(row))
+    return rows
+
+
+def in_order(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each label once, sorted (`sort_key`). A label created while the pages are read
+    shifts the later pages (newest first), so one label can come back on two of them."""
+    seen: set[str] = set()
+    kept = []
+    for row in rows:
+        label_id = value_text(row.get(LABEL_ID))
+        if label_id:
+            if label_id in seen:
+                continue
+            seen.add(label_id)
+        kept.append(row)
+    kept.sort(key=sort_key)
+    return kept
 
 
 def _json_values(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -38,24 +38,31 @@ class Lookup:
     stopped: bool = False
 
 
-async def existing_labels(
+async def existing_labels(client: LabelsClient, sending: Sending) -> list[dict[str, Any]] | None:
+    """Every label of the organisation, or None when the listing could not finish."""
+    labels: list[dict[str, Any]] = []
+    return labels if await read_labels(client, sending, labels.extend) else None
+
+
+async def read_labels(
     client: LabelsClient,
     sending: Sending,
+    take: Callable[[list[dict[str, Any]]], object],
     *,
     search: str | None = None,
     label_type: str | None = None,
     project: str | None = None,
     include_archived: bool = False,
-) -> list[dict[str, Any]] | None:
-    """Every label of the organisation, or None when the listing could not finish.
+) -> bool:
+    """Hand every page of the organisation's labels to `take` as it arrives; False when
+    the listing could not finish (the run is stopped, its `stop` says why).
 
     The filters are the server's own list parameters (it has one for each), so a filtered
     listing reads only the labels it asks for.
     """
-    labels: list[dict[str, Any]] = []
 
-    def take(page: list[dict[str, Any]]) -> bool:
-        labels.extend(page)
+    def each(page: list[dict[str, Any]]) -> bool:
+        take(page)
         return False
 
     list_page = partial(
@@ -65,13 +72,13 @@ async def existing_labels(
         project=project,
         include_archived=include_archived,
     )
-    answer = await _read_pages(list_page, take, sending)
+    answer = await _read_pages(list_page, each, sending)
     if answer is None:
-        return None
+        return False
     if answer.kind != "ok":
         sending.stop.fatal(f"could not list existing labels: {answer.message}", answer)
-        return None
-    return labels
+        return False
+    return True
 
 
 async def find_label(client: LabelsClient, label: LabelSpec, sending: Sending) -> Lookup:

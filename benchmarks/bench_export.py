@@ -1,0 +1,179 @@
+"""Export speed (issue 13): `export_labels` against hand-written aiohttp paging loops, in one run.
+
+One sandbox (`label-import sandbox --port 0`, its own process) is filled with `--labels`
+labels of every type; then, in turns, this process exports them all:
+
+- ours: `export_labels(OUT.csv)`, the whole export: paged 500 at a time through the
+  client, rate gate and retries, every label turned into validate's columns, sorted and
+  written atomically. Once with `--rate 0` (like the references, unpaced) and once with
+  the command's defaults (`--rate 10`);
+- the reference a hand-written export would be: an aiohttp loop over `?page=N&limit=500`
+  until `next` is null, writing each label's fields to a CSV with `csv.DictWriter`;
+- the bare paging loop alone, which writes nothing, as the floor.
+
+Each figure is the median of `--repeat` turns; the turns alternate so that a busy
+machine slows all of them alike. Ratios are speeds (labels/s) against the references.
+
+    uv run python benchmarks/bench_export.py [--labels 10000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from pipeline.exporter import export_labels
+
+LABELS = "/model-hub/annotations-labels/"
+KEY, SECRET = "demo-key", "demo-secret"
+HEADERS = {"X-Api-Key": KEY, "X-Secret-Key": SECRET}
+COLUMNS = ("id", "name", "type", "description", "project", "allow_notes", "settings")
+
+
+@contextmanager
+def sandbox() -> Iterator[str]:
+    """A sandbox in its own process; yields its base URL (the first line it prints)."""
+    cmd = [sys.executable, "-m", "pipeline", "sandbox", "--port", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    try:
+        yield proc.stdout.readline().strip()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def body(i: int) -> dict[str, Any]:
+    """The i-th label: the five types in turn, with their settings filled."""
+    kinds: list[dict[str, Any]] = [
+        {"type": "star", "settings": {"no_of_stars": 1 + i % 9}},
+        {"type": "text", "settings": {"placeholder": "Why?", "min_length": 0, "max_length": 500}},
+        {
+            "type": "numeric",
+            "settings": {"min": 0, "max": 10, "step_size": 0.5, "display_type": "slider"},
+        },
+        {
+            "type": "categorical",
+            "settings": {
+                "options": [{"label": w, "value": w.lower()} for w in ("Good", "Okay", "Bad")],
+                "multi_choice": False,
+                "rule_prompt": "",
+                "auto_annotate": False,
+                "strategy": None,
+            },
+        },
+        {"type": "thumbs_up_down", "settings": {}},
+    ]
+    return {"name": f"label {i:05d}", "description": f"label number {i}", **kinds[i % 5]}
+
+
+async def fill(url: str, count: int) -> None:
+    """Create `count` labels, 64 at a time."""
+    numbers = iter(range(count))
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        for i in numbers:
+            async with session.post(url + LABELS, json=body(i)) as resp:
+                if resp.status != 200:
+                    raise SystemExit(f"create answered {resp.status}: {await resp.text()}")
+
+    async with aiohttp.ClientSession(headers=HEADERS) as session:
+        await asyncio.gather(*(worker(session) for _ in range(64)))
+
+
+async def pages(url: str) -> list[dict[str, Any]]:
+    """The hand-written paging loop: every label, 500 a page, until `next` is null."""
+    labels: list[dict[str, Any]] = []
+    async with aiohttp.ClientSession(headers=HEADERS) as session:
+        page = 1
+        while True:
+            params = {"page": str(page), "limit": "500"}
+            async with session.get(url + LABELS, params=params) as resp:
+                resp.raise_for_status()
+                answer = await resp.json()
+            labels.extend(answer["results"])
+            if not answer["next"]:
+                return labels
+            page += 1
+
+
+async def hand_written_export(url: str, out: Path) -> int:
+    """The paging loop, then each label's fields to a CSV, settings as JSON."""
+    labels = await pages(url)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for label in labels:
+            writer.writerow({**label, "settings": json.dumps(label["settings"])})
+    return len(labels)
+
+
+async def bare_paging(url: str, out: Path) -> int:
+    return len(await pages(url))
+
+
+def ours(rate: float) -> Export:
+    async def run(url: str, out: Path) -> int:
+        summary = await export_labels(out, rate=rate, base_url=url, api_key=KEY, secret_key=SECRET)
+        if summary.stopped:
+            raise SystemExit(f"the export stopped: {summary.stop_message}")
+        return summary.labels
+
+    return run
+
+
+Export = Callable[[str, Path], Coroutine[Any, Any, int]]
+
+
+def timed(run: Export, url: str, out: Path, count: int) -> float:
+    """Seconds one export took; it must have read every label."""
+    start = time.perf_counter()
+    exported = asyncio.run(run(url, out))
+    elapsed = time.perf_counter() - start
+    if exported != count:
+        raise SystemExit(f"exported {exported} of {count} labels")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--labels", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    contenders = {
+        "export_labels, --rate 0": ours(0.0),
+        "export_labels, defaults (--rate 10)": ours(10.0),
+        "hand-written export (aiohttp loop + csv)": hand_written_export,
+        "bare aiohttp paging loop": bare_paging,
+    }
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    with sandbox() as url, tempfile.TemporaryDirectory() as folder:
+        asyncio.run(fill(url, args.labels))
+        for _ in range(args.repeat):
+            for name, run in contenders.items():
+                times[name].append(timed(run, url, Path(folder) / "out.csv", args.labels))
+    median = {name: statistics.median(spent) for name, spent in times.items()}
+    for name, spent in median.items():
+        runs = ", ".join(f"{s:.3f}" for s in times[name])
+        print(f"{name:42} {spent:6.3f} s  {args.labels / spent:8.0f} labels/s  ({runs})")
+    for ours_name in list(contenders)[:2]:
+        for reference in list(contenders)[2:]:
+            ratio = median[reference] / median[ours_name]
+            print(f"speed {ours_name} / {reference}: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
