@@ -115,9 +115,11 @@ async def _listed(
     """The rows of every label the filters keep, or None (and why, on `summary`) when the
     listing could not finish; the requests it took go on `summary` either way.
 
-    Each page is converted in a worker thread while the next one is read: the client
-    would otherwise sit idle while the server prepares the page, then the server while
-    the client converts.
+    Each page is converted by a task of its own while the next one is read: the
+    listing hands it on and sends the next request, and the conversion runs while the
+    server prepares that page (the client would otherwise sit idle while the server
+    works, then the server while the client converts). No thread: one would only take
+    turns with the listing for the interpreter lock.
     """
     stop = Stop()
     client, sending = connection(link, stop)
@@ -143,7 +145,7 @@ async def _convert_pages(
 ) -> None:
     async with receive:
         async for page in receive:
-            rows.extend(await anyio.to_thread.run_sync(convert, page))
+            rows.extend(convert(page))
 
 
 def _checked_filters(

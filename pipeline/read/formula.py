@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The first characters of a cell that may need a quote: any other cell is safe as it is,
+# which a writer can see at a glance.
+FORMULA_FIRST = frozenset(_FORMULA_START)
 # A plain number such as -5 or +3.5 is not a formula; quoting it would change the value.
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 

@@ -157,19 +157,22 @@ def storable(value: Any) -> Any:
 def sort_key(record: Mapping[str, Any]) -> tuple[str, ...]:
     """Project, name (case-folded, then as written), type, then creation and id, which
     tell apart archived labels that share the rest."""
-    name = value_text(record.get("name"))
-    parts = ("project", CREATED_AT, LABEL_ID, "type")
-    project, created, label_id, kind = (value_text(record.get(part)) for part in parts)
+    name, project, created, label_id, kind = map(_text, map(record.get, _SORTED_BY))
     return (project, name.casefold(), name, kind, created, label_id)
+
+
+_SORTED_BY = ("name", "project", CREATED_AT, LABEL_ID, "type")
+
+
+def _text(value: Any) -> str:
+    """`value_text`, with the common case (text already) spared the call."""
+    return value if type(value) is str else value_text(value)
 
 
 def cell_record(record: Mapping[str, Any]) -> dict[str, str]:
     """A record as spreadsheet cells: each value as the text `validate` reads."""
     # Most cells are text or blank already: the checks inline spare a call for each.
-    cells = {
-        key: "" if value is None else value if type(value) is str else value_text(value)
-        for key, value in record.items()
-    }
+    cells = {key: _text(value) for key, value in record.items()}
     options = record.get("options")
     if options is not None:
         cells["options"] = options_text(options) or value_text(options)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UsageError
-from pipeline.read.formula import neutralise
+from pipeline.read.formula import FORMULA_FIRST, neutralise
 from pipeline.report.files import replacing
 from pipeline.report.journal import journal_path
 from pipeline.report.lock import lock_path
@@ -203,10 +203,16 @@ def _write_delimited(path: Path, tables: Tables, delimiter: str) -> None:
 
 
 def _cells(record: dict[str, Any], columns: Iterable[str]) -> list[str]:
+    # Most cells are text that does not start like a formula: one look at the first
+    # character passes them without a call (blank cells too: "" is in no set).
     return [
-        neutralise(value) if isinstance(value, str) else _text(value)
-        for value in (record.get(c) for c in columns)
+        value if type(value) is str and value[:1] not in FORMULA_FIRST else _cell(value)
+        for value in map(record.get, columns)
     ]
+
+
+def _cell(value: Any) -> str:
+    return neutralise(value) if isinstance(value, str) else _text(value)
 
 
 def _write_xlsx(path: Path, tables: Tables) -> None:
