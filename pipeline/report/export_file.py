@@ -86,22 +86,29 @@ def label_record(label: Mapping[str, Any], *, archived: bool = False) -> dict[st
 
 def _column_value(kind: str, key: str, value: Any) -> Any:
     """What `key`'s column holds for `value`, or `_ABSENT` when it cannot carry it."""
-    if kind not in LABEL_TYPES or key not in SETTINGS_KEYS[kind]:
-        return _ABSENT
     if key == "options":
-        return value if options_text(value) is not None else _ABSENT
+        return value if kind == "categorical" and options_text(value) is not None else _ABSENT
     if isinstance(value, list | dict):
         return _ABSENT
+    # The type goes in the key: True, 1 and 1.0 are one key to a cache, not to a column.
+    return value if _carried(kind, key, type(value).__name__, value) else _ABSENT
+
+
+@functools.lru_cache(maxsize=4096)
+def _carried(kind: str, key: str, kind_of_value: str, value: Any) -> bool:
+    """Whether `key`'s column of a `kind` label reads back as `value`. Cached: settings
+    repeat the same few values (0, 10, 1, slider, false) on label after label."""
+    if kind not in LABEL_TYPES or key not in SETTINGS_KEYS[kind]:
+        return False
     cell = value_text(value)
     if not cell.strip():
         # A blank cell would be read as "fill the default", which `validate` warns of.
-        return _ABSENT
+        return False
     try:
         back = PARSERS[key](cell)
     except CellError:
-        return _ABSENT
-    same = back == value and isinstance(back, bool) == isinstance(value, bool)
-    return value if same else _ABSENT
+        return False
+    return bool(back == value) and isinstance(back, bool) == isinstance(value, bool)
 
 
 def options_text(options: Any) -> str | None:
@@ -169,10 +176,12 @@ def _text(value: Any) -> str:
     return value if type(value) is str else value_text(value)
 
 
-def cell_record(record: Mapping[str, Any]) -> dict[str, str]:
-    """A record as spreadsheet cells: each value as the text `validate` reads."""
-    # Most cells are text or blank already: the checks inline spare a call for each.
-    cells = {key: _text(value) for key, value in record.items()}
+def cell_record(record: Mapping[str, Any], columns: Iterable[str]) -> dict[str, str]:
+    """A record as spreadsheet cells in `columns`: each value as the text `validate`
+    reads. Most cells are blank or text already: those are spared a call."""
+    cells = {
+        column: "" if (value := record.get(column)) is None else _text(value) for column in columns
+    }
     options = record.get("options")
     if options is not None:
         cells["options"] = options_text(options) or value_text(options)
@@ -188,8 +197,10 @@ def export_rows(
     rows = []
     for label in labels:
         record = label_record(label, archived=archived)
-        row = {column: record.get(column) for column in columns}
-        rows.append(cell_record(row) if text else _json_values(row))
+        if text:
+            rows.append(cell_record(record, columns))
+        else:
+            rows.append({column: _whole(record.get(column)) for column in columns})
     return rows
 
 
@@ -207,10 +218,6 @@ def in_order(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         kept.append(row)
     kept.sort(key=sort_key)
     return kept
-
-
-def _json_values(record: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _whole(value) for key, value in record.items()}
 
 
 def _whole(value: Any) -> Any:
