@@ -178,10 +178,11 @@ def _text(value: Any) -> str:
 
 def cell_record(record: Mapping[str, Any], columns: Iterable[str]) -> dict[str, str]:
     """A record as spreadsheet cells in `columns`: each value as the text `validate`
-    reads. Most cells are blank or text already: those are spared a call."""
-    cells = {
-        column: "" if (value := record.get(column)) is None else _text(value) for column in columns
-    }
+    reads. Most columns of a label are blank: only its filled ones are converted."""
+    cells = dict.fromkeys(columns, "")
+    for column, value in record.items():
+        if value is not None and column in cells:
+            cells[column] = _text(value)
     options = record.get("options")
     if options is not None:
         cells["options"] = options_text(options) or value_text(options)
