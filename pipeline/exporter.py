@@ -129,7 +129,12 @@ async def _listed(
         pages.start_soon(_convert_pages, receive, convert, rows)
         with send:
             read = await read_labels(
-                client, sending, send.send_nowait, include_archived=include_archived, **filters
+                client,
+                sending,
+                send.send_nowait,
+                include_archived=include_archived,
+                at_once=link.concurrency,
+                **filters,
             )
     summary.requests, summary.retries = sending.stats.requests, sending.stats.retries
     if not read:

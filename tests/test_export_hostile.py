@@ -5,18 +5,23 @@ cannot finish writes nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+from aiohttp import web
 
 from pipeline.exporter import export_labels
 from pipeline.report.export_file import ExportSummary
+from pipeline.send.client import LABELS_PATH
 from pipeline.send.retry import shortened_waits
 from pipeline.validate import validate_file
 from tests.hostile import Hostile
 from tests.import_helpers import FAST_WAITS
-from tests.test_export import files_in
+from tests.test_export import files_in, table
 
 KEY = "fi-key-Hh7Rw2Lq"
 SECRET = "fi-secret-Zp41MnXc"
@@ -112,3 +117,84 @@ async def test_a_server_that_stopped_answering_stops_the_export(
 
     assert summary.exit_code == 3 and summary.requests == 3
     assert not (tmp_path / "labels.csv").exists()
+
+
+@dataclass
+class Scripted:
+    """A server whose list pages are given by the test, and the requests it saw."""
+
+    pages: dict[int, tuple[int, dict[str, Any]]]
+    url: str = ""
+    asked: list[int] = field(default_factory=list)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        page = int(request.query["page"])
+        self.asked.append(page)
+        status, body = self.pages[page]
+        return web.json_response(body, status=status)
+
+
+def page_of(start: int, count: int, claimed: int, *, more: bool) -> tuple[int, dict[str, Any]]:
+    labels = [
+        {"id": f"id-{i}", "name": f"label {i:04d}", "type": "thumbs_up_down"}
+        for i in range(start, start + count)
+    ]
+    return 200, {"count": claimed, "next": "?page=next" if more else None, "results": labels}
+
+
+@asynccontextmanager
+async def scripted(pages: dict[int, tuple[int, dict[str, Any]]]) -> AsyncIterator[Scripted]:
+    server = Scripted(pages)
+    app = web.Application()
+    app.router.add_get(LABELS_PATH, server.handle)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    server.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        yield server
+    finally:
+        await runner.cleanup()
+
+
+async def test_pages_after_the_first_are_read_at_once_and_a_failed_one_stops_the_export(
+    tmp_path: Path,
+) -> None:
+    refused = (400, {"status": False, "message": "page refused"})
+    pages = {1: page_of(0, 5, 20, more=True), 2: page_of(5, 5, 20, more=True), 3: refused}
+    pages[4] = page_of(15, 5, 20, more=False)
+    async with scripted(pages) as server:
+        out = tmp_path / "labels.csv"
+        with shortened_waits(**FAST_WAITS):
+            summary = await export_labels(
+                out, base_url=server.url, api_key=KEY, secret_key=SECRET, rate=0, concurrency=1
+            )
+            at_once = await export_labels(
+                out, base_url=server.url, api_key=KEY, secret_key=SECRET, rate=0
+            )
+
+    # One at a time, the reading follows the pages in order and stops at the refused one;
+    # at once, every page the count implies is asked for, and the refusal still stops it.
+    assert server.asked[:3] == [1, 2, 3]
+    assert sorted(server.asked[3:]) == [1, 2, 3, 4]
+    for stopped in (summary, at_once):
+        assert (stopped.stopped, stopped.labels) == ("fatal", 0)
+        assert stopped.stop_message == "could not list existing labels: page refused"
+    assert not out.exists()
+
+
+async def test_labels_created_while_the_pages_are_read_are_followed_one_page_at_a_time(
+    tmp_path: Path,
+) -> None:
+    # The first page counts 10 labels (2 pages); by the second, more were created.
+    pages = {1: page_of(0, 5, 10, more=True), 2: page_of(5, 5, 12, more=True)}
+    pages[3] = page_of(10, 2, 12, more=False)
+    async with scripted(pages) as server:
+        summary = await export_labels(
+            tmp_path / "labels.jsonl", base_url=server.url, api_key=KEY, secret_key=SECRET
+        )
+
+    assert (summary.labels, summary.stopped, server.asked) == (12, None, [1, 2, 3])
+    names = [row["name"] for row in table(tmp_path / "labels.jsonl")]
+    assert names == [f"label {i:04d}" for i in range(12)]

@@ -18,6 +18,7 @@ from pipeline.labels import LabelSpec
 from pipeline.plan import label_key
 from pipeline.send.answers import Answer, Page, label_id, page_labels
 from pipeline.send.client import LabelsClient
+from pipeline.send.pool import run_pool
 from pipeline.send.retry import Sending, send_with_retries
 
 ListPage = Callable[[int], Awaitable[Answer]]
@@ -53,12 +54,14 @@ async def read_labels(
     label_type: str | None = None,
     project: str | None = None,
     include_archived: bool = False,
+    at_once: int = 1,
 ) -> bool:
     """Hand every page of the organisation's labels to `take` as it arrives; False when
     the listing could not finish (the run is stopped, its `stop` says why).
 
     The filters are the server's own list parameters (it has one for each), so a filtered
-    listing reads only the labels it asks for.
+    listing reads only the labels it asks for. With `at_once` above 1 the pages after the
+    first are read that many at a time (see `_pages_ahead`), and reach `take` in any order.
     """
 
     def each(page: list[dict[str, Any]]) -> bool:
@@ -72,13 +75,17 @@ async def read_labels(
         project=project,
         include_archived=include_archived,
     )
-    answer = await _read_pages(list_page, each, sending)
+    answer = await _read_pages(list_page, each, sending, at_once=at_once)
     if answer is None:
         return False
     if answer.kind != "ok":
-        sending.stop.fatal(f"could not list existing labels: {answer.message}", answer)
+        _failed(answer, sending)
         return False
     return True
+
+
+def _failed(answer: Answer, sending: Sending) -> None:
+    sending.stop.fatal(f"could not list existing labels: {answer.message}", answer)
 
 
 async def find_label(client: LabelsClient, label: LabelSpec, sending: Sending) -> Lookup:
@@ -105,7 +112,9 @@ async def find_label(client: LabelsClient, label: LabelSpec, sending: Sending) -
     return Lookup(found[0] if found else None)
 
 
-async def _read_pages(list_page: ListPage, take: TakePage, sending: Sending) -> Answer | None:
+async def _read_pages(
+    list_page: ListPage, take: TakePage, sending: Sending, *, at_once: int = 1
+) -> Answer | None:
     """Hand each page to `take` until it is satisfied or no page follows.
 
     Returns the last answer: `ok` when the reading finished, another kind when a page
@@ -125,6 +134,52 @@ async def _read_pages(list_page: ListPage, take: TakePage, sending: Sending) -> 
             message = f"the server kept announcing more pages, {endless}; the listing stopped"
             return Answer("fatal", answer.status, message)
         page += 1
+        if page == 2:
+            ahead = await _pages_ahead(list_page, take, sending, listed, at_once, seen)
+            if not isinstance(ahead, int):
+                return ahead
+            page = ahead
+
+
+async def _pages_ahead(
+    list_page: ListPage,
+    take: TakePage,
+    sending: Sending,
+    first: Page,
+    at_once: int,
+    seen: set[str],
+) -> Answer | int | None:
+    """Pages 2 to the last that the first page's count implies, `at_once` at a time, so
+    the server prepares one page while the client reads another (one by one, each side
+    waits for the other). The guards of one-by-one reading still hold: only a count
+    within `MAX_LISTED` is taken at its word, and a page that fails stops the others.
+
+    Returns what ends the reading: the last page's answer when no page follows it, the
+    failed answer, or None when the run stopped; or else the number of the page to read
+    next one by one, when the last says more follow (labels created meanwhile).
+    """
+    if at_once < 2 or first.count is None or first.count > MAX_LISTED:
+        return 2
+    last = max(2, -(-first.count // len(first.labels)))
+    answers: dict[int, Answer] = {}
+
+    async def read(page: int) -> None:
+        answer = (await send_with_retries(partial(list_page, page), sending)).answer
+        if answer is None:
+            return
+        answers[page] = answer
+        if answer.kind != "ok":
+            _failed(answer, sending)  # the pool feeds no more pages
+            return
+        listed = page_labels(answer)
+        seen.update(found for found in map(label_id, listed.labels) if found is not None)
+        take(listed.labels)
+
+    await run_pool(read, range(2, last + 1), concurrency=at_once, stop=sending.stop)
+    failed = [answer for answer in answers.values() if answer.kind != "ok"]
+    if failed or len(answers) < last - 1:
+        return failed[0] if failed else None
+    return last + 1 if page_labels(answers[last]).more else answers[last]
 
 
 def _endless(listed: Page, page: int, seen: set[str]) -> str:
