@@ -68,7 +68,7 @@ def label_record(label: Mapping[str, Any], *, archived: bool = False) -> dict[st
     record: dict[str, Any] = {key: label.get(key) for key in LABEL_FIELDS}
     record["name"], record["type"] = value_text(label.get("name")), kind
     settings = label.get("settings")
-    given = dict(settings) if isinstance(settings, Mapping) else {}
+    given = settings if isinstance(settings, dict) else {}
     extra = {}
     for key, value in given.items():
         column = _column_value(kind, key, value)
