@@ -119,9 +119,14 @@ class FileCheck:
         raw, unwritable = writable(raw)
         if raw.skip is not None:
             return _named(_skipped(raw), checker)
-        checked = checker.check(raw)
-        if raw.notes:
-            checked = _with_notes(checked)
+        if any(note.severity == "error" for note in raw.notes):
+            # A record the migration reader refused: its errors say what to fix in the
+            # export, and checking the half-mapped row again would only repeat them.
+            checked = CheckedRow(raw, None, list(raw.notes))
+        elif raw.notes:
+            checked = _with_notes(checker.check(raw))
+        else:
+            checked = checker.check(raw)
         if unwritable:
             checked = _with_unwritable(checked, unwritable)
         if checked.label is not None:
@@ -189,10 +194,9 @@ def _with_unwritable(checked: CheckedRow, unwritable: list[Problem]) -> CheckedR
 
 
 def _with_notes(checked: CheckedRow) -> CheckedRow:
-    """Put what a migration reader found first; an error there makes the row invalid."""
-    notes = list(checked.raw.notes)
-    label = None if any(note.severity == "error" for note in notes) else checked.label
-    return replace(checked, label=label, problems=[*notes, *checked.problems])
+    """Put what a migration reader noted (warnings only: a row it refused is not checked)
+    before what the checks found."""
+    return replace(checked, problems=[*checked.raw.notes, *checked.problems])
 
 
 def check_rows(

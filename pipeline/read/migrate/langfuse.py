@@ -9,6 +9,7 @@ from pipeline.read.migrate.definition import (
     categorical,
     numeric,
     objects,
+    present,
     spelled,
     text,
 )
@@ -16,18 +17,27 @@ from pipeline.read.migrate.source import Kinds, Source, records_under
 
 
 def _numeric(definition: Definition, record: dict[str, Any]) -> None:
-    numeric(definition, record.get("minValue"), record.get("maxValue"))
+    numeric(
+        definition,
+        record.get("minValue"),
+        record.get("maxValue"),
+        fields=("minValue", "maxValue"),
+    )
 
 
 def _categorical(definition: Definition, record: dict[str, Any]) -> None:
+    categories = objects(definition, record, "categories")
     options = [
-        (text(c.get("label")) or spelled(c.get("value")), c.get("value"))
-        for c in objects(definition, record, "categories")
+        (text(c.get("label")) or spelled(c.get("value")), c.get("value")) for c in categories
     ]
-    categorical(definition, options)
+    categorical(definition, options, field="categories")
+    definition.lose_unknown(
+        {key for c in categories for key in present(c)}, CATEGORY_KEYS, "categories"
+    )
 
 
 def _boolean(definition: Definition, record: dict[str, Any]) -> None:
+    # Langfuse gives every BOOLEAN config the categories True=1 / False=0: the thumbs.
     definition.label_type = "thumbs_up_down"
 
 
@@ -35,9 +45,22 @@ def _text(definition: Definition, record: dict[str, Any]) -> None:
     definition.label_type = "text"
 
 
+CATEGORY_KEYS = frozenset({"label", "value"})
+
 KINDS = Kinds(
     "dataType",
     {"NUMERIC": _numeric, "CATEGORICAL": _categorical, "BOOLEAN": _boolean, "TEXT": _text},
+    shared=frozenset(
+        {"name", "description", "dataType", "isArchived"}
+        # Bookkeeping, not the label's definition: where and when Langfuse stored it.
+        | {"id", "projectId", "createdAt", "updatedAt"}
+    ),
+    reads={
+        "NUMERIC": frozenset({"minValue", "maxValue"}),
+        "CATEGORICAL": frozenset({"categories"}),
+        "BOOLEAN": frozenset({"categories"}),
+    },
+    part="score config",
 )
 
 
