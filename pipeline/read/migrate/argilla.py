@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from pipeline.read.migrate.definition import (
+    ARCHIVE_MARKERS,
     Definition,
     categorical,
     mapping,
@@ -134,6 +135,7 @@ KINDS = Kinds(
 QUESTION_KEYS = frozenset(
     # `type` repeats settings.type (the SDK writes both).
     {"name", "title", "description", "required", "settings", "type"}
+    | ARCHIVE_MARKERS
     # Bookkeeping, not the question's definition: its ids and when it was stored.
     | {"id", "dataset_id", "inserted_at", "updated_at"}
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.read.migrate.definition import (
+    ARCHIVE_MARKERS,
     Definition,
     categorical,
     mapping,
@@ -71,6 +72,7 @@ KINDS = Kinds(
     },
     shared=frozenset(
         {"name", "description", "score_type", "config"}
+        | ARCHIVE_MARKERS
         # Bookkeeping, not the label's definition: where, by whom and when it was stored,
         # and its sort key among the project's scores.
         | {"id", "project_id", "user_id", "created", "position"}

@@ -298,15 +298,12 @@ def _distinct(
     return list(kept.values())
 
 
+# The archive or soft-delete markers the sources use, read from every record.
+ARCHIVE_MARKERS = frozenset({"isArchived", "is_archived", "archived", "deleted_at", "deletedAt"})
+
+
 def is_archived(record: dict[str, Any]) -> bool:
-    """The archive or soft-delete markers the sources use."""
-    return bool(
-        record.get("isArchived")
-        or record.get("is_archived")
-        or record.get("archived")
-        or record.get("deleted_at")
-        or record.get("deletedAt")
-    )
+    return any(record.get(marker) for marker in ARCHIVE_MARKERS)
 
 
 def mapping(value: object) -> dict[str, Any]:

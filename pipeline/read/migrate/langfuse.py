@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.read.migrate.definition import (
+    ARCHIVE_MARKERS,
     Definition,
     categorical,
     numeric,
@@ -51,7 +52,8 @@ KINDS = Kinds(
     "dataType",
     {"NUMERIC": _numeric, "CATEGORICAL": _categorical, "BOOLEAN": _boolean, "TEXT": _text},
     shared=frozenset(
-        {"name", "description", "dataType", "isArchived"}
+        {"name", "description", "dataType"}
+        | ARCHIVE_MARKERS
         # Bookkeeping, not the label's definition: where and when Langfuse stored it.
         | {"id", "projectId", "createdAt", "updatedAt"}
     ),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.read.migrate.definition import (
+    ARCHIVE_MARKERS,
     Definition,
     categorical,
     mapping,
@@ -105,6 +106,7 @@ KINDS = Kinds(
 
 RECORD_KEYS = frozenset(
     {"feedback_key", "feedback_config", "description", "is_lower_score_better"}
+    | ARCHIVE_MARKERS
     # Bookkeeping, not the label's definition: the workspace and when it last changed.
     | {"tenant_id", "modified_at"}
 )

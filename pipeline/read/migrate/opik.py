@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.read.migrate.definition import Definition, categorical, mapping, numeric, present
+from pipeline.read.migrate.definition import (
+    ARCHIVE_MARKERS,
+    Definition,
+    categorical,
+    mapping,
+    numeric,
+    present,
+)
 from pipeline.read.migrate.source import Kinds, Source, records_under
 
 
@@ -43,6 +50,7 @@ KINDS = Kinds(
     {"numerical": _numerical, "categorical": _categorical, "boolean": _boolean},
     shared=frozenset(
         {"name", "description", "type", "details"}
+        | ARCHIVE_MARKERS
         # Bookkeeping, not the label's definition: who stored it and when.
         | {"id", "created_at", "created_by", "last_updated_at", "last_updated_by"}
     ),

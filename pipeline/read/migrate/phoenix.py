@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.read.migrate.definition import (
+    ARCHIVE_MARKERS,
     Definition,
     categorical,
     mapping,
@@ -50,6 +51,7 @@ KINDS = Kinds(
     {"CATEGORICAL": _categorical, "CONTINUOUS": _continuous, "FREEFORM": _freeform},
     shared=frozenset(
         {"name", "type", "description", "optimization_direction"}
+        | ARCHIVE_MARKERS
         # Bookkeeping, not the label's definition: Phoenix's GlobalID of the config.
         | {"id"}
     ),
