@@ -299,3 +299,10 @@ def test_argilla_rating_values_given_twice_are_kept_once(tmp_path: Path) -> None
     (row,) = migrate(tmp_path, doc, "argilla")
     assert settings(row) == {"no_of_stars": 3}
     assert warnings(row) == ["rating values 2 listed more than once: kept once"]
+
+
+def test_defaults_filled_on_a_migrated_row_are_not_a_column_to_fill(tmp_path: Path) -> None:
+    migrate(tmp_path, [{"name": "note", "dataType": "TEXT"}], "langfuse")
+    (checked,) = check_rows(tmp_path / "export.json", source="langfuse")
+    (filled,) = [p for p in checked.problems if p.message.startswith("defaults filled")]
+    assert filled.hint == "the export does not set these: Future AGI's defaults are used"
