@@ -108,7 +108,7 @@ def _rating_values(definition: Definition, given: list[object]) -> list[int | fl
 def _text(definition: Definition, settings: dict[str, Any]) -> None:
     definition.label_type = "text"
     if settings.get("use_markdown"):
-        definition.lose("markdown", "use_markdown: not supported, dropped")
+        definition.lose("markdown rendering", "use_markdown: not supported, dropped")
 
 
 KINDS = Kinds(
