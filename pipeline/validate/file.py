@@ -93,7 +93,7 @@ class FileCheck:
             columns = self._label_columns(sheet)
             if columns is None:
                 continue
-            checker = RowChecker(columns)
+            checker = RowChecker(columns, export=self.reader.from_export)
             for raw in sheet.rows:
                 rows += 1
                 yield self._check(raw, checker)
