@@ -137,8 +137,13 @@ def convert(entry: Any, position: int) -> Definition:
 
 def _rubric(definition: Definition, rubric: dict[str, Any]) -> None:
     """What the config's rubric item adds: its description when the config has none."""
+    described = text(rubric.get("description"))
     if definition.description is None:
-        definition.description = text(rubric.get("description"))
+        definition.description = described
+    elif described not in (None, definition.description):
+        definition.lose(
+            "descriptions", "rubric description: not carried over (the config has its own)"
+        )
     values = rubric.get("value_descriptions")
     if values:
         shown = ", ".join(values) if isinstance(values, dict) else spelled(values)

@@ -306,3 +306,13 @@ def test_defaults_filled_on_a_migrated_row_are_not_a_column_to_fill(tmp_path: Pa
     (checked,) = check_rows(tmp_path / "export.json", source="langfuse")
     (filled,) = [p for p in checked.problems if p.message.startswith("defaults filled")]
     assert filled.hint == "the export does not set these: Future AGI's defaults are used"
+
+
+def test_a_rubric_description_beside_the_configs_own_is_named_as_lost(tmp_path: Path) -> None:
+    doc = [
+        {"feedback_key": "a", "feedback_config": {"type": "freeform"}, "description": "Own"},
+        {"feedback_key": "a", "description": "Rubric"},
+    ]
+    row = migrate(tmp_path, doc, "langsmith")[0]
+    assert row.cells["description"] == "Own"
+    assert warnings(row) == ["rubric description: not carried over (the config has its own)"]
