@@ -54,6 +54,8 @@ class Migration:
     detected: bool
     rows: list[RawRow] = field(default_factory=list)
     archived_skipped: int = 0
+    # What the export holds beside its records that no label carries (Source.beside).
+    not_carried: list[str] = field(default_factory=list)
 
 
 def load(path: Path) -> Any:
@@ -124,7 +126,7 @@ def migrate_document(
     path: Path, doc: Any, source: Source, *, detected: bool, include_archived: bool = False
 ) -> Migration:
     """Map a loaded export's records with `source`'s rules, one row per record."""
-    migration = Migration(source, detected=detected)
+    migration = Migration(source, detected=detected, not_carried=source.beside(doc))
     records = source.records(doc)
     if records is None:
         raise InputError(f"{path}: {source.expected}")

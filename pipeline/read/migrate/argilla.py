@@ -157,6 +157,14 @@ def convert(record: Any, position: int) -> Definition:
     return definition
 
 
+def beside(doc: Any) -> list[str]:
+    """The dataset's guidelines are for annotators but belong to no one question. The
+    other parts of settings.json (fields, metadata, vectors, distribution, mapping) are
+    about records and workflow, not label definitions."""
+    guidelines = mapping(doc).get("guidelines")
+    return ["dataset guidelines: not carried over"] if text(guidelines) else []
+
+
 SOURCE = Source(
     name="argilla",
     title="Argilla dataset questions",
@@ -172,4 +180,5 @@ SOURCE = Source(
         and "name" in record
     ),
     convert=convert,
+    beside=beside,
 )

@@ -34,6 +34,10 @@ def migration_reader(path: Path, migration: Migration) -> MigrationReader:
             f"detected source: {source.title} (--from {source.name})",
             "give --from NAME to read it as another tool's export",
         )
+    for note in migration.not_carried:
+        reader.warn(
+            note, "no label has a place for it: copy it into a description if annotators need it"
+        )
     if migration.archived_skipped:
         reader.warn(
             f"{migration.archived_skipped} archived record(s) skipped",

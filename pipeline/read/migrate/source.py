@@ -25,6 +25,9 @@ class Source:
     # Whether one record is unmistakably this source's (for detection without --from).
     looks_like: Callable[[Any], bool]
     convert: Callable[[Any, int], Definition]
+    # What the export holds beside its records that a label has no place for (Argilla's
+    # dataset guidelines), one note each; page counters and the like are not named.
+    beside: Callable[[Any], list[str]] = lambda doc: []
 
 
 # Sets a definition's type and settings from the part of a record that describes its kind.

@@ -5,12 +5,13 @@ in the export's own terms."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pipeline.validate.file import check_rows
+from pipeline.validate.file import FileCheck, check_rows
 from tests.read.migrate.test_sources import errors, migrate, settings, warnings
 
 LOST = "attributes we do not carry over"
@@ -316,3 +317,13 @@ def test_a_rubric_description_beside_the_configs_own_is_named_as_lost(tmp_path: 
     row = migrate(tmp_path, doc, "langsmith")[0]
     assert row.cells["description"] == "Own"
     assert warnings(row) == ["rubric description: not carried over (the config has its own)"]
+
+
+def test_argilla_dataset_guidelines_are_named_as_not_carried(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    question = {"name": "q", "settings": {"type": "text"}}
+    path.write_text(json.dumps({"guidelines": "Rate it.", "questions": [question]}))
+    (note,) = [w for w in FileCheck(path).warnings if "guidelines" in w.message]
+    assert note.message == "dataset guidelines: not carried over"
+    path.write_text(json.dumps({"guidelines": None, "questions": [question]}))
+    assert not [w for w in FileCheck(path).warnings if "guidelines" in w.message]
