@@ -186,9 +186,14 @@ def numeric(
 
 
 def categorical(
-    definition: Definition, options: list[tuple[str, object]], *, multi_choice: bool = False
+    definition: Definition,
+    options: list[tuple[str, object]],
+    *,
+    multi_choice: bool = False,
+    typed_values: bool = True,
 ) -> None:
-    """Set categorical settings from (label, value) pairs; numeric values become text."""
+    """Set categorical settings from (label, value) pairs; numeric values become text,
+    said so unless the source's values are all text anyway (`typed_values` false: XML)."""
     definition.label_type = "categorical"
     definition.settings = {
         "options": [
@@ -197,7 +202,7 @@ def categorical(
         "multi_choice": multi_choice,
     }
     numbers = [spelled(value) for _, value in options if number(value) is not None]
-    if numbers:
+    if numbers and typed_values:
         definition.warn(
             "options", f"option values were numbers ({', '.join(numbers)}): kept as text"
         )
