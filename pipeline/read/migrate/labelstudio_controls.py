@@ -34,7 +34,7 @@ def present(element: ET.Element, keys: Collection[str]) -> list[str]:
 
 
 def control_name(element: ET.Element) -> str:
-    return f'<{element.tag} name="{element.get("name") or attribute(element, "name") or ""}">'
+    return f'<{element.tag} name="{attribute(element, "name") or ""}">'
 
 
 # Attributes that only change how Label Studio lays a control out.
@@ -128,9 +128,14 @@ def _option_losses(definition: Definition, choices: list[ET.Element]) -> None:
     for key, (spelled, values) in had.items():
         what, why = CHOICE_DROPPED[key]
         definition.lose(what, f"{spelled} on {', '.join(values)}: {why}")
-    for choice in choices:
-        known = present(choice, CHOICE_CARRIED | set(CHOICE_DROPPED))
-        definition.lose_unknown(choice.attrib, known, "<Choice>")
+    _unknown_in_options(definition, choices)
+
+
+def _unknown_in_options(definition: Definition, choices: list[ET.Element]) -> None:
+    """Attributes of the options we do not know, and options nested under an option."""
+    keys = [key for choice in choices for key in choice.attrib]
+    known = [key for key in keys if key.lower() in CHOICE_CARRIED | set(CHOICE_DROPPED)]
+    definition.lose_unknown(keys, known, "<Choice>")
     nested = [attribute(c, "value") or "" for c in choices if len(c)]
     if nested:
         definition.lose(
@@ -149,6 +154,12 @@ def _choices(definition: Definition, element: ET.Element) -> None:
         typed_values=False,
     )
     _option_losses(definition, choices)
+    _options_usable(definition, element, [label for label, _ in pairs])
+
+
+def _options_usable(definition: Definition, element: ET.Element, labels: list[str]) -> None:
+    """Options from the data, an option without a value or fewer than two: a row error
+    naming the control and what to change in the config."""
     dynamic = attribute(element, "value")
     if dynamic:
         definition.fail(
@@ -157,10 +168,16 @@ def _choices(definition: Definition, element: ET.Element) -> None:
             "so the config does not hold them",
             f'list every option as a <Choice value="..."/> inside it and remove value="{dynamic}"',
         )
-    elif len(choices) < 2:
+    elif not all(labels):
         definition.fail(
             "options",
-            f"{control_name(element)} has {len(choices)} option(s); "
+            f"{control_name(element)} has a <Choice> with no value",
+            'give every <Choice> a value="..." (the text annotators pick) in the config',
+        )
+    elif len(labels) < 2:
+        definition.fail(
+            "options",
+            f"{control_name(element)} has {len(labels)} option(s); "
             "a categorical label needs at least two",
             'add <Choice value="..."/> elements to it in the config',
         )

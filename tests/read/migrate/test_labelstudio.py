@@ -196,3 +196,24 @@ def test_a_deeply_nested_config_is_read_without_crashing(tmp_path: Path) -> None
     xml = "<View>" * depth + '<TextArea name="deep" toName="t"/>' + "</View>" * depth
     (row,) = migrate(tmp_path, xml, "labelstudio")
     assert row.cells["name"] == "deep"
+
+
+def test_an_option_without_a_value_is_one_error_naming_the_control(tmp_path: Path) -> None:
+    path = tmp_path / "config.xml"
+    path.write_text(
+        '<View><Text name="t" value="$t"/><Choices name="c" toName="t">'
+        '<Choice value="a"/><Choice alias="b"/></Choices></View>'
+    )
+    (checked,) = check_rows(path, source="labelstudio")
+    assert [p.message for p in checked.problems if p.severity == "error"] == [
+        '<Choices name="c"> has a <Choice> with no value'
+    ]
+
+
+def test_an_unknown_option_attribute_is_named_once(tmp_path: Path) -> None:
+    (row,) = config(
+        tmp_path,
+        '<Choices name="c" toName="t"><Choice value="a" glow="1"/><Choice value="b" glow="2"/>'
+        "</Choices>",
+    )
+    assert warnings(row) == ["<Choice> glow: not carried over"]
