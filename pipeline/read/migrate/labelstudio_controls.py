@@ -204,6 +204,7 @@ def _number(definition: Definition, element: ET.Element) -> None:
         attribute(element, "max"),
         step=attribute(element, "step"),
         display_type="slider" if is_true(element, "slider") else "button",
+        where=f"{control_name(element)} of the config",
     )
 
 

@@ -217,3 +217,9 @@ def test_an_unknown_option_attribute_is_named_once(tmp_path: Path) -> None:
         "</Choices>",
     )
     assert warnings(row) == ["<Choice> glow: not carried over"]
+
+
+def test_a_negative_number_scale_says_which_control_to_shift(tmp_path: Path) -> None:
+    (row,) = config(tmp_path, '<Number name="shift" toName="t" min="-1" max="1" step="1"/>')
+    (problem,) = [n for n in row.notes if n.severity == "error"]
+    assert problem.hint.endswith('(e.g. -1..1 to 0..2) in <Number name="shift"> of the config')
