@@ -224,3 +224,18 @@ async def test_the_json_of_a_plan_holds_its_counts_and_every_row(
         (6, "Broken", "invalid"),
     ]
     assert "plan" not in (await run_import(source, sandbox)).to_dict()
+
+
+async def test_the_readme_plan_of_the_edited_sample(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    await run_import(SAMPLES / "labels.csv", sandbox, report=tmp_path / "labels.report.csv")
+
+    plan = await run_import(
+        SAMPLES / "labels_edited.csv", sandbox, dry_run=True, report=tmp_path / "r.csv"
+    )
+
+    counts = (plan.create, plan.unchanged, plan.existing_differs, plan.invalid, plan.total)
+    assert (counts, plan.exit_code) == ((1, 23, 2, 1, 27), 1)
+    assert [row.name for row in plan.rows if row.status == "existing_differs"] == [
+        "Helpfulness",
+        "Tone",
+    ]

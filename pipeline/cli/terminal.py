@@ -79,9 +79,8 @@ def print_summary(summary: ImportSummary, console: Console) -> None:
         console.print(Text(f"  {count} rows: {shown(error)}"))
     if summary.existing_differs:
         console.print(
-            f"  {summary.existing_differs} rows: a label with this name and type exists with "
-            "other settings (keys in the error column); choose --on-existing update or "
-            "--on-existing skip",
+            f"  {summary.existing_differs} rows: label exists with other settings; "
+            "give --on-existing update or skip",
             highlight=False,
         )
     # A dry run's file is its plan, never a report: say so, so no one takes it for one.

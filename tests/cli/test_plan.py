@@ -45,7 +45,7 @@ async def test_plan_then_run_with_a_label_that_exists_with_other_settings(
     assert "label-import plan" in table
     for status, rows in (("create", 1), ("unchanged", 1), ("existing_differs", 2)):
         assert f"│ {status:<16} │    {rows} │" in table
-    assert "2 rows: a label with this name and type exists with other settings" in table
+    assert "2 rows: label exists with other settings; give --on-existing update or skip" in table
     assert "plan: " in table and "report:" not in table
 
     code, out, _ = await cli(
