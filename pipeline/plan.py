@@ -28,6 +28,9 @@ LabelKey = tuple[str, str, str | None]
 UPDATABLE = ("description", "settings")
 # A value longer than this is cut in a difference: the report names it, the row holds it.
 SHOWN_VALUE = 40
+# A settings key one side does not have, told apart from one it holds as null: an update
+# sends the row's settings whole, so either is a difference.
+_ABSENT = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +98,9 @@ def differences(payload: Mapping[str, Any], existing: Mapping[str, Any]) -> list
         ours, theirs = payload[field], existing.get(field)
         if isinstance(ours, dict) and isinstance(theirs, dict):
             found.extend(
-                _difference(f"{field}.{key}", ours.get(key), theirs.get(key))
+                _difference(f"{field}.{key}", ours.get(key, _ABSENT), theirs.get(key, _ABSENT))
                 for key in dict.fromkeys((*ours, *theirs))
-                if ours.get(key) != theirs.get(key)
+                if ours.get(key, _ABSENT) != theirs.get(key, _ABSENT)
             )
         else:
             found.append(_difference(field, ours, theirs))
@@ -109,8 +112,8 @@ def _difference(key: str, ours: Any, theirs: Any) -> str:
 
 
 def _value(value: Any) -> str:
-    if value is None:
-        return "none"
+    if value is _ABSENT:
+        return "nothing"
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= SHOWN_VALUE else text[: SHOWN_VALUE - 1] + "…"
 

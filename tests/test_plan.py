@@ -84,12 +84,12 @@ def test_resume_skips_rows_done_with_the_same_payload_only() -> None:
 
 
 def test_differences_name_each_settings_key_with_both_values_cut_short() -> None:
-    server = {"description": "x" * 60, "settings": {"no_of_stars": 5, "colour": "red"}}
+    server = {"description": "x" * 60, "settings": {"no_of_stars": 5, "colour": None}}
     label = LabelSpec.parse({"name": "Q", "type": "star", "description": "short"})
 
     found = differences(label.payload(), server)
 
     assert found == [
         f'description: "{"x" * 38}… on the server, "short" in the row',
-        'settings.colour: "red" on the server, none in the row',
+        "settings.colour: null on the server, nothing in the row",
     ]
