@@ -163,8 +163,7 @@ class _Download:
         """`url` if it may be fetched; `via` says which redirect led to it."""
         host = url.host
         if url.scheme not in ("http", "https") or not host:
-            where = f"{via}{redacted_url(str(url))}, which" if via else "only"
-            raise self.failed(f"{where} https:// (or http:// to this machine) can be downloaded")
+            raise self.failed(f"{via}only https:// (or http:// to this machine) can be downloaded")
         if url.user is not None or url.password is not None:
             raise self.failed(
                 f"{via}the URL holds a user name or password, which label-import never sends; "
@@ -204,11 +203,11 @@ class _Download:
         )
 
     def _redirected(self, resp: aiohttp.ClientResponse) -> URL:
-        via = f"{self.host} redirected to "
         location = resp.headers.get("Location")
         if not location:
             raise self.failed(f"{self.host} answered {resp.status} without a Location")
-        return self._checked(self.current.join(_parsed(location, True, self)), via)
+        target = self.current.join(_parsed(location, True, self))
+        return self._checked(target, f"{self.host} redirected to {redacted_url(str(target))}; ")
 
     def _check_answer(self, resp: aiohttp.ClientResponse) -> None:
         """Refuse, before reading the body, an answer that cannot be the file."""
