@@ -340,6 +340,8 @@ XLSX_HEAD = b"PK\x03\x04" + b"\x00" * 60
             None,
             "x.jsonl",
         ),
+        # The file name the answer gives is surer than its Content-Type.
+        ("/data", b"a\tb\n", "text/csv", 'attachment; filename="labels.tsv"', "data.tsv"),
         # Content-Disposition's name gives the format only, never the saved name.
         ("/get", CSV, None, 'attachment; filename="../../etc/labels.csv"', "get.csv"),
         # A name that tries to leave the folder or drive the terminal.
