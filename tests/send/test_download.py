@@ -59,10 +59,12 @@ async def tls_files(ca: Authority, monkeypatch: pytest.MonkeyPatch) -> AsyncIter
 
 @pytest.fixture
 def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The temporary folder downloads go to, to see that nothing is left in it."""
+    """The temporary folder downloads go to, to see that nothing is left in it; the test
+    runs in `tmp_path`, where the reports go."""
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    monkeypatch.chdir(tmp_path)
     return folder
 
 
@@ -91,9 +93,7 @@ async def test_an_https_csv_is_imported_and_its_download_removed(
     sandbox: SandboxHandle,
     tmp_path: Path,
     private_tmp: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.chdir(tmp_path)
     url = tls_files.serve("/bucket/labels.csv", CSV, "text/csv")
 
     summary = await imported(url + SIGNED, sandbox)
@@ -365,3 +365,26 @@ async def test_the_format_and_the_name_come_from_the_answer_the_url_and_the_byte
 
     assert saved.parent == tmp_path and saved.name == expected
     assert saved.read_bytes() == body
+
+
+async def test_garbage_served_as_csv_is_refused_as_the_file_it_is(
+    files: FileServer, sandbox: SandboxHandle, private_tmp: Path
+) -> None:
+    url = files.serve("/labels.csv", b"\x00\xff<<not a sheet at all", "text/csv")
+
+    with pytest.raises(InputError, match=r"^labels\.csv: contains binary data"):
+        await imported(url, sandbox)
+
+    assert names(private_tmp) == set()
+
+
+async def test_a_failed_download_raises_input_error_and_leaves_nothing(
+    files: FileServer, sandbox: SandboxHandle, private_tmp: Path
+) -> None:
+    url = files.status("/labels.csv", 404) + SIGNED
+
+    with pytest.raises(InputError, match="answered 404"):
+        await imported(url, sandbox)
+
+    assert names(private_tmp) == set()
+    assert await server_labels(sandbox) == []
