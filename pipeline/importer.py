@@ -14,8 +14,8 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine, Sequence
-from contextlib import ExitStack
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
@@ -41,6 +41,7 @@ from pipeline.rows import CheckedRow, JournalEntry, Problem, Progress, RowOutcom
 from pipeline.send.breaker import Breaker
 from pipeline.send.client import LabelsClient
 from pipeline.send.credentials import Credentials, resolve_credentials
+from pipeline.send.download import local_copy
 from pipeline.send.listing import existing_labels
 from pipeline.send.pool import run_pool
 from pipeline.send.rate import RateGate
@@ -154,7 +155,11 @@ async def import_labels(
 
     Args:
         path: the input: a spreadsheet (csv, tsv, txt, xlsx, xlsm, xls, ods, json, jsonl)
-            or another tool's export (see `source`).
+            or another tool's export (see `source`), or an `https://` URL of one (a
+            published Google Sheet's CSV export, a pre-signed object-storage URL),
+            downloaded first (`insecure` and `timeout` apply) to a private temporary
+            file removed when the run ends; the report is named after the URL's last
+            path segment.
         sheet: read only this sheet of a workbook.
         source: read `path` as this tool's export (`pipeline.read.migrate.SOURCES`); a
             JSON or XML export of a known shape is recognised without it.
@@ -167,7 +172,8 @@ async def import_labels(
         max_retries: retries per request on 5xx and network faults.
         max_wait: seconds a request may spend throttled (429s, waiting as `Retry-After`
             asks) before its row fails; 429s do not spend `max_retries`.
-        timeout: seconds per attempt.
+        timeout: seconds per attempt; a remote input's server may be silent this long,
+            and its download may take 20 times it.
         on_existing: a label with the same name, type and project exists: `"skip"` it
             (report `existing`, naming any keys that differ in `error`), `"update"` its
             description and settings where they differ (`updated`), or `"fail"` the row.
@@ -183,7 +189,8 @@ async def import_labels(
         max_failures: stop after this many failed rows, or `"P%"` of the rows to send.
         base_url, api_key, secret_key: default to FI_BASE_URL, FI_API_KEY, FI_SECRET_KEY
             (environment or `.env`).
-        insecure: allow plain http to a host other than loopback.
+        insecure: allow plain http to a host other than loopback (the API and a remote
+            input).
         progress: called with a `Progress` when sending starts and as each row finishes.
         handle_signals: from the listing on, SIGINT/SIGTERM stop the sending gracefully,
             a second one at once; one that comes while the report is written waits until
@@ -198,29 +205,53 @@ async def import_labels(
         set and exit code 3.
 
     Raises:
-        InputError: the input cannot be used (missing, unreadable, no name column).
+        InputError: the input cannot be used (missing, unreadable, no name column, a
+            download that failed).
         UsageError: an option or the output paths make the run impossible (a symlink
             among them, or another run writing the same report).
         ConfigurationError: no credentials, or a base URL that is not http(s).
-        InsecureURLError: plain http to a host other than loopback without `insecure`.
+        InsecureURLError: plain http to a host other than loopback without `insecure`
+            (the base URL, a remote input or a redirect of its download).
     """
     started = time.monotonic()
-    input_path, report_path = _checked_paths(path, report)
     _check_limits(concurrency, rate, max_retries, max_wait, timeout, max_failures)
     credentials = resolve_credentials(api_key, secret_key, base_url, insecure=insecure)
-    with output_lock(plan_path(report_path, input_path) if dry_run else report_path) as notices:
-        check = FileCheck(input_path, sheet=sheet, source=source, include_archived=include_archived)
-        journal_file = journal_path(report_path)
-        journal = read_journal(journal_file) if resume else {}
-        run = _Run(
-            list(check), journal, journal_file, on_existing, max_failures, resume, dry_run, progress
-        )
-        link = _Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
-        summary = await _send_and_report(
-            run, link, (input_path, report_path), started, handle_signals=handle_signals
-        )
+    reading = partial(FileCheck, sheet=sheet, source=source, include_archived=include_archived)
+    async with _local_paths(path, report, insecure=insecure, timeout=timeout) as paths:
+        input_path, report_path = paths
+        with output_lock(plan_path(report_path, input_path) if dry_run else report_path) as notices:
+            check = reading(input_path)
+            journal_file, journal = _journal(report_path, resume=resume)
+            settings = (on_existing, max_failures, resume, dry_run, progress)
+            run = _Run(list(check), journal, journal_file, *settings)
+            link = _Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
+            summary = await _send_and_report(
+                run, link, paths, started, handle_signals=handle_signals
+            )
     summary.file_warnings = [*notices, *(_notice(warning) for warning in check.warnings)]
     return summary
+
+
+@asynccontextmanager
+async def _local_paths(
+    path: str | Path,
+    report: str | Path | None,
+    *,
+    insecure: bool,
+    timeout: float,  # noqa: ASYNC109  (the --timeout knob, passed on to the download)
+) -> AsyncIterator[tuple[Path, Path]]:
+    """The input as a file (a URL's download, removed when the block ends) and the report.
+    Called once the credentials are known good: a run that cannot start fetches nothing."""
+    async with local_copy(path, insecure=insecure, timeout=timeout) as local:
+        yield _checked_paths(local, report)
+
+
+def _journal(
+    report_path: Path, *, resume: bool
+) -> tuple[Path, dict[tuple[str | None, int], JournalEntry]]:
+    """The journal beside the report, and, when resuming, what it says is done."""
+    journal_file = journal_path(report_path)
+    return journal_file, read_journal(journal_file) if resume else {}
 
 
 def _checked_paths(path: str | Path, report: str | Path | None) -> tuple[Path, Path]:

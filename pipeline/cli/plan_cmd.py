@@ -8,11 +8,10 @@ that shape only the sending (`--max-failures`, the progress display).
 from __future__ import annotations
 
 from pipeline.cli.app import app
-from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Insecure, Sheet, Source
 from pipeline.cli.run_cmd import (
     BaseUrl,
     Concurrency,
-    Insecure,
     MaxRetries,
     MaxWait,
     OnExisting,

@@ -19,7 +19,7 @@ import typer
 from pipeline.cli.app import app
 from pipeline.cli.failures import fail
 from pipeline.cli.interrupt import end_on_signals, interrupted
-from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Insecure, Sheet, Source
 from pipeline.cli.safe import json_text, shown
 
 if TYPE_CHECKING:
@@ -60,7 +60,14 @@ MaxWait = Annotated[
         "usual rate-limit window, short enough that a scheduled run never hangs for ever.",
     ),
 ]
-Timeout = Annotated[float, typer.Option(min=0.1, help="Seconds per attempt (connect and total).")]
+Timeout = Annotated[
+    float,
+    typer.Option(
+        min=0.1,
+        help="Seconds per attempt (connect and total); a remote INPUT's download may take "
+        "20 times it.",
+    ),
+]
 OnExisting = Annotated[
     OnExistingChoice | None,
     typer.Option(
@@ -89,9 +96,6 @@ NoProgress = Annotated[bool, typer.Option("--no-progress", help="No progress bar
 BaseUrl = Annotated[
     str | None,
     typer.Option(help="API base URL (default FI_BASE_URL or https://api.futureagi.com)."),
-]
-Insecure = Annotated[
-    bool, typer.Option("--insecure", help="Allow plain http:// to a host other than loopback.")
 ]
 UseSandbox = Annotated[
     bool,
@@ -163,7 +167,7 @@ def _interrupted(finished: list[ImportSummary]) -> typer.Exit:
 
 
 def _import_and_tell(
-    input_path: Path,
+    input_path: str,
     knobs: dict[str, Any],
     finished: list[ImportSummary],
     *,
@@ -181,7 +185,7 @@ def _import_and_tell(
 
 
 def _import(
-    input_path: Path,
+    input_path: str,
     knobs: dict[str, Any],
     finished: list[ImportSummary],
     *,
