@@ -19,7 +19,7 @@ import typer
 from pipeline.cli.app import app
 from pipeline.cli.failures import fail
 from pipeline.cli.interrupt import end_on_signals, interrupted
-from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Insecure, Sheet, Source
 from pipeline.cli.safe import json_text, shown
 
 if TYPE_CHECKING:
@@ -60,10 +60,21 @@ MaxWait = Annotated[
         "usual rate-limit window, short enough that a scheduled run never hangs for ever.",
     ),
 ]
-Timeout = Annotated[float, typer.Option(min=0.1, help="Seconds per attempt (connect and total).")]
+Timeout = Annotated[
+    float,
+    typer.Option(
+        min=0.1,
+        help="Seconds per attempt (connect and total); a remote INPUT's download may take "
+        "20 times it.",
+    ),
+]
 OnExisting = Annotated[
-    OnExistingChoice,
-    typer.Option(help="A label with the same name and type exists: skip, update or fail."),
+    OnExistingChoice | None,
+    typer.Option(
+        help="A label with the same name and type exists: skip, update or fail. Not given: "
+        "one as the row asks is skipped, one with other settings is existing_differs (exit 1).",
+        show_default=False,
+    ),
 ]
 Resume = Annotated[
     bool, typer.Option("--resume", help="Skip rows the journal of an earlier run says are done.")
@@ -72,8 +83,9 @@ DryRun = Annotated[
     bool,
     typer.Option(
         "--dry-run",
-        help="Validate and plan (lists existing labels); create nothing. The plan goes to "
-        "<input stem>.plan.<ext> beside the report; the report itself is left alone.",
+        help="Plan only (as `label-import plan`): list existing labels, give each row the "
+        "status it would get, create nothing. The plan goes to <input stem>.plan.<ext> "
+        "beside the report; the report itself is left alone.",
     ),
 ]
 MaxFailures = Annotated[
@@ -85,16 +97,14 @@ BaseUrl = Annotated[
     str | None,
     typer.Option(help="API base URL (default FI_BASE_URL or https://api.futureagi.com)."),
 ]
-Insecure = Annotated[
-    bool, typer.Option("--insecure", help="Allow plain http:// to a host other than loopback.")
-]
 UseSandbox = Annotated[
     bool,
     typer.Option("--sandbox", help="Import into a local in-process sandbox with demo keys."),
 ]
 
 EPILOG = (
-    "Exit codes: 0 every row created, existing or updated; 1 some rows invalid or failed; "
+    "Exit codes: 0 every row created, existing or updated; 1 some rows invalid, failed or "
+    "existing with other settings (see --on-existing); "
     "2 input or usage error; 3 fatal API error (bad keys, no permission), error budget "
     "spent, server unreachable, interrupted, an output that cannot be written, or an "
     "unexpected error.  Credentials come from FI_API_KEY and FI_SECRET_KEY (environment "
@@ -118,7 +128,7 @@ def run(
     max_retries: MaxRetries = 6,
     max_wait: MaxWait = 600.0,
     timeout: Timeout = 30.0,
-    on_existing: OnExisting = OnExistingChoice.skip,
+    on_existing: OnExisting = None,
     resume: Resume = False,
     dry_run: DryRun = False,
     max_failures: MaxFailures = None,
@@ -131,7 +141,7 @@ def run(
     """Create every valid row's label exactly once and report on every row."""
     # First, while the parameters are the only locals.
     knobs = {name: value for name, value in locals().items() if name not in TERMINAL_ONLY}
-    knobs["on_existing"] = on_existing.value
+    knobs["on_existing"] = on_existing.value if on_existing else None
     end_on_signals()  # before the stages load: a signal then ends the run as a later one does
     finished: list[ImportSummary] = []  # the run's summary, from the moment the run returns
     try:
@@ -157,7 +167,7 @@ def _interrupted(finished: list[ImportSummary]) -> typer.Exit:
 
 
 def _import_and_tell(
-    input_path: Path,
+    input_path: str,
     knobs: dict[str, Any],
     finished: list[ImportSummary],
     *,
@@ -175,7 +185,7 @@ def _import_and_tell(
 
 
 def _import(
-    input_path: Path,
+    input_path: str,
     knobs: dict[str, Any],
     finished: list[ImportSummary],
     *,

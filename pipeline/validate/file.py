@@ -119,14 +119,9 @@ class FileCheck:
         raw, unwritable = writable(raw)
         if raw.skip is not None:
             return _named(_skipped(raw), checker)
-        if any(note.severity == "error" for note in raw.notes):
-            # A record the migration reader refused: its errors say what to fix in the
-            # export, and checking the half-mapped row again would only repeat them.
-            checked = CheckedRow(raw, None, list(raw.notes))
-        elif raw.notes:
-            checked = _with_notes(checker.check(raw))
-        else:
-            checked = checker.check(raw)
+        checked = checker.check(raw)
+        if raw.notes:
+            checked = _with_notes(checked)
         if unwritable:
             checked = _with_unwritable(checked, unwritable)
         if checked.label is not None:
@@ -194,9 +189,15 @@ def _with_unwritable(checked: CheckedRow, unwritable: list[Problem]) -> CheckedR
 
 
 def _with_notes(checked: CheckedRow) -> CheckedRow:
-    """Put what a migration reader noted (warnings only: a row it refused is not checked)
-    before what the checks found."""
-    return replace(checked, problems=[*checked.raw.notes, *checked.problems])
+    """Put what a migration reader found first; an error there makes the row invalid.
+    The reader's error already says what is wrong with the record and how to fix it in
+    the export; the checker's errors on the half-mapped row would say it again, in the
+    words of a spreadsheet cell, so only its warnings are kept."""
+    notes = list(checked.raw.notes)
+    if not any(note.severity == "error" for note in notes):
+        return replace(checked, problems=[*notes, *checked.problems])
+    warnings = [found for found in checked.problems if found.severity != "error"]
+    return replace(checked, label=None, problems=[*notes, *warnings])
 
 
 def check_rows(

@@ -159,11 +159,13 @@ def numeric(
     step: object = None,
     display_type: str = "slider",
     fields: tuple[str, str] = ("min", "max"),
+    where: str = "the export",
 ) -> None:
     """Set numeric settings from possibly open bounds, saying what was filled in.
-    `fields` are the export's names of the two bounds, for the messages."""
+    `fields` are the source's names of the two bounds and `where` the part of the export
+    a fix goes in (Label Studio: the control), for the messages."""
     errors = len(definition.errors)
-    low_number, high_number = _bounds(definition, number(low), number(high), fields)
+    low_number, high_number = _bounds(definition, number(low), number(high), (fields, where))
     definition.label_type = "numeric"
     if len(definition.errors) > errors:
         return  # a scale we cannot hold: its error is the one thing to say
@@ -187,14 +189,15 @@ def _bounds(
     definition: Definition,
     low: int | float | None,
     high: int | float | None,
-    fields: tuple[str, str],
+    named: tuple[tuple[str, str], str],
 ) -> tuple[int | float, int | float]:
     """Both bounds, an open one filled in; a scale our server cannot hold (below 0, or
-    with no room above its minimum) is a row error in the export's own terms."""
+    with no room above its minimum) is a row error in the source's own terms. `named` is
+    the source's names of the bounds and where a fix goes."""
     if low is not None and low < 0:
-        return _negative(definition, low, high, fields)
+        return _negative(definition, low, high, named)
     if high is not None and high <= (low or DEFAULT_MIN):
-        return _no_room(definition, low, high, fields)
+        return _no_room(definition, low, high, named)
     if low is None:
         low = DEFAULT_MIN
         definition.warn("min", f"no lower bound in the source: {DEFAULT_MIN} used")
@@ -205,28 +208,35 @@ def _bounds(
 
 
 def _negative(
-    definition: Definition, low: int | float, high: int | float | None, fields: tuple[str, str]
+    definition: Definition,
+    low: int | float,
+    high: int | float | None,
+    named: tuple[tuple[str, str], str],
 ) -> tuple[int | float, int | float]:
+    (low_field, _), where = named
     top = high if high is not None and high > low else low + DEFAULT_MAX
     definition.fail(
         "min",
-        f"{fields[0]} {spelled(low)} is negative: Future AGI numeric labels start at 0",
-        f"shift the scale in the export ({spelled(low)}..{spelled(top)} to "
-        f"0..{spelled(top - low)}), or give it a {fields[0]} of 0 or more",
+        f"{low_field} {spelled(low)} is negative: Future AGI numeric labels start at 0",
+        "Future AGI numeric labels start at 0 or above: shift the scale "
+        f"(e.g. {spelled(low)}..{spelled(top)} to 0..{spelled(top - low)}) in {where}",
     )
     return low, top
 
 
 def _no_room(
-    definition: Definition, low: int | float | None, high: int | float, fields: tuple[str, str]
+    definition: Definition,
+    low: int | float | None,
+    high: int | float,
+    named: tuple[tuple[str, str], str],
 ) -> tuple[int | float, int | float]:
-    low_field, high_field = fields
+    (low_field, high_field), where = named
     given = f"{low_field} is {spelled(low)}" if low is not None else f"there is no {low_field}"
     definition.fail(
         "max",
         f"{high_field} is {spelled(high)} and {given}: "
         "Future AGI numeric labels need a maximum above a minimum of 0 or more",
-        f"give the record a {high_field} above its {low_field} in the export "
+        f"give it a {high_field} above its {low_field} in {where} "
         f"(e.g. {low_field} 0 and {high_field} 10)",
     )
     return low or DEFAULT_MIN, high
@@ -237,25 +247,36 @@ def categorical(
     options: list[tuple[str, object]],
     *,
     multi_choice: bool = False,
-    field: str = "options",
+    typed_values: bool = True,
+    field: str | None = None,
 ) -> None:
-    """Set categorical settings from (label, value) pairs; numeric values become text.
-    `field` is the export's name of the list, for the messages. An option given twice
-    alike is kept once; a label given twice with other values, a missing label or fewer
-    than two options are row errors our server would refuse."""
+    """Set categorical settings from (label, value) pairs; numeric values become text,
+    said so unless the source's values are all text anyway (`typed_values` false: XML).
+    With `field`, the export's name of the list, the options are checked here: one given
+    twice alike is kept once; a label given twice with other values, a missing label or
+    fewer than two options are row errors our server would refuse. Without it, the
+    source checks them itself (Label Studio, in its own terms)."""
     definition.label_type = "categorical"
-    pairs = _distinct(
-        definition, [(label, option_value(value, label)) for label, value in options], field
-    )
+    pairs = [(label, option_value(value, label)) for label, value in options]
+    if field is not None:
+        pairs = _usable(definition, pairs, field)
     definition.settings = {
         "options": [{"label": label, "value": value} for label, value in pairs],
         "multi_choice": multi_choice,
     }
     numbers = [spelled(value) for _, value in options if number(value) is not None]
-    if numbers:
+    if numbers and typed_values:
         definition.warn(
             "options", f"option values were numbers ({', '.join(numbers)}): kept as text"
         )
+
+
+def _usable(
+    definition: Definition, pairs: list[tuple[str, str]], field: str
+) -> list[tuple[str, str]]:
+    """The options without repeats; fewer than two is a row error naming `field`, unless
+    the record has one already (a list that is not a list, an option without a label)."""
+    pairs = _distinct(definition, pairs, field)
     if not definition.errors and len(pairs) < 2:
         shown = f"one ('{pairs[0][0]}')" if pairs else "none"
         definition.fail(
@@ -263,6 +284,7 @@ def categorical(
             f"'{field}' has {shown}: a Future AGI categorical label needs at least two options",
             f"add options to '{field}' in the export, or leave this record out",
         )
+    return pairs
 
 
 def _distinct(
