@@ -57,7 +57,7 @@ FRAME_PATH = Path("dataframe")
 FRAME_FORMAT = "dataframe"
 
 
-def input_path(value: object) -> Path:
+def path_for_input(value: object) -> Path:
     """The path of an input as given to the library: a file's own, or FRAME_PATH."""
     if is_frame(value):
         return FRAME_PATH
