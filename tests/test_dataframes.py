@@ -3,7 +3,6 @@ labels it creates, the outputs a frame's run writes, and its rows handed back as
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from pipeline import ImportSummary, UsageError, import_labels, validate_file
 from pipeline.sandbox import SandboxHandle
 from pipeline.send.retry import shortened_waits
-from tests.import_helpers import FAST_WAITS, server_labels
+from tests.import_helpers import FAST_WAITS, read_report, server_labels
 from tests.report.test_outputs import files
 
 
@@ -84,8 +83,7 @@ async def test_a_frames_outputs_are_named_dataframe_in_the_working_folder(
     # The failed-rows file is a sheet `run` takes back: the same two rows, as typed.
     again = validate_file(tmp_path / "dataframe.failed.csv")
     assert (again.rows_read, again.invalid) == (2, 2)
-    with (tmp_path / "dataframe.failed.csv").open(newline="", encoding="utf-8") as handle:
-        failed = list(csv.DictReader(handle))
+    failed = read_report(tmp_path / "dataframe.failed.csv")
     assert [(r["source_row"], r["name"], r["no_of_stars"]) for r in failed] == [
         ("3", "", ""),
         ("5", "Notes", "five"),
@@ -188,3 +186,17 @@ async def test_what_is_not_a_frame_or_a_path_is_refused_before_sending(
     with pytest.raises(UsageError, match=message):
         await run_frame(value, sandbox, report=tmp_path / "r.csv", **options)
     assert not (tmp_path / "r.csv").exists()
+
+
+async def test_a_column_name_with_a_lone_surrogate_keeps_its_escape_in_the_outputs(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    # Every report writes the column names, and UTF-8 cannot hold a lone surrogate.
+    frame = pd.DataFrame({"name": ["Ok", "Bad"], "type": ["text", "nope"], "x\ud800": [1, 2]})
+
+    summary = await run_frame(frame, sandbox, report=tmp_path / "r.csv")
+
+    assert (summary.created, summary.invalid) == (1, 1)
+    assert summary.failed_rows is not None
+    [failed] = read_report(Path(summary.failed_rows))
+    assert list(failed) == ["name", "type", "x\\ud800", "error", "source_row"]

@@ -27,7 +27,7 @@ import pandas as pd
 from pipeline.errors import InputError
 from pipeline.read.base import Reader, Sheet, moment_text, table
 from pipeline.read.inputs import FRAME_FORMAT, FRAME_PATH
-from pipeline.read.jsonfile import value_text
+from pipeline.read.jsonfile import escaped, value_text
 
 # The row number of the frame's first row: the header is row 1, as in a spreadsheet.
 FIRST_ROW = 2
@@ -115,7 +115,9 @@ class FrameReader(Reader):
             frame = frame.reset_index()
         if frame.shape[1] == 0:
             raise InputError(f"{self.path.name}: has no columns; it needs a name and a type")
-        headers = [name if isinstance(name, str) else str(name) for name in frame.columns]
+        # A column name is written in every report: one with a lone surrogate keeps the
+        # escape instead, as a JSON key does.
+        headers = [escaped(name if isinstance(name, str) else str(name)) for name in frame.columns]
         columns = [column_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
         records = enumerate((list(cells) for cells in zip(*columns, strict=True)), FIRST_ROW)
         sheet = table(self, chain([(FIRST_ROW - 1, headers)], records), None)
