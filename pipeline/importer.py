@@ -16,6 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial, wraps
@@ -548,10 +549,26 @@ T = TypeVar("T")
 def _blocking(function: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
     @wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
-        return anyio.run(partial(function, *args, **kwargs))
+        call = partial(function, *args, **kwargs)
+        if not _in_event_loop():
+            return anyio.run(call)
+        # A notebook runs each cell inside its event loop, where anyio.run refuses to
+        # start another: the call gets a thread and a loop of its own, and waits for it.
+        with ThreadPoolExecutor(1, thread_name_prefix="label-import") as worker:
+            return worker.submit(anyio.run, call).result()
 
     return run
 
 
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 import_labels_sync = _blocking(import_labels)
-"""`import_labels` for code without an event loop (Airflow tasks, scripts); same arguments."""
+"""`import_labels` for code that does not await (Airflow tasks, scripts, a notebook cell);
+same arguments. Called where an event loop runs (a Jupyter cell), it runs the import on a
+thread of its own; `await import_labels(...)` is the same without the thread."""

@@ -87,3 +87,19 @@ def test_import_labels_sync_takes_a_dataframe_and_gives_frames_back(
     assert summary.failed_frame is not None
     assert summary.failed_frame.source_row.tolist() == [4]
     assert summary.failed_rows == str(tmp_path / "dataframe.failed.csv")
+
+
+async def test_import_labels_sync_runs_inside_an_event_loop_as_a_notebook_cell_does(
+    threaded_sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    # A Jupyter cell is plain code run while the kernel's event loop is running.
+    summary = pipeline.import_labels_sync(
+        pd.DataFrame({"name": ["Up"], "type": ["thumbs_up_down"]}),
+        report=tmp_path / "frame.report.csv",
+        rate=0,
+        base_url=threaded_sandbox.url,
+        api_key=threaded_sandbox.api_key,
+        secret_key=threaded_sandbox.secret_key,
+    )
+
+    assert (summary.created, summary.exit_code) == (1, 0)
