@@ -150,7 +150,8 @@ async def test_a_dry_runs_plan_comes_back_as_a_frame_and_writes_only_the_plan(
     )
 
     plan = summary.to_frame()
-    assert len(plan) == 4 and plan.status.tolist()[1] == "invalid"
+    assert plan.status.tolist() == ["create", "invalid", "create", "invalid"]
+    assert (summary.create, summary.invalid) == (2, 2)
     assert summary.report == str(tmp_path / "dataframe.plan.csv")
     assert summary.failed_frame is None
     assert files(tmp_path) == ["dataframe.plan.csv"]
