@@ -10,11 +10,11 @@ from pipeline.read.migrate.definition import (
     ARCHIVE_MARKERS,
     Definition,
     categorical,
+    filled,
     mapping,
     number,
     numeric,
     objects,
-    present,
     spelled,
     text,
 )
@@ -55,7 +55,7 @@ def _selection(definition: Definition, settings: dict[str, Any], multi: bool) ->
 def _unknown_in_options(
     definition: Definition, options: list[dict[str, Any]], understood: frozenset[str]
 ) -> None:
-    definition.lose_unknown({key for o in options for key in present(o)}, understood, "options")
+    definition.lose_unknown({key for o in options for key in filled(o)}, understood, "options")
 
 
 def _rating(definition: Definition, settings: dict[str, Any]) -> None:
@@ -153,7 +153,7 @@ def convert(record: Any, position: int) -> Definition:
     if definition.skipped is None:
         if record.get("required"):
             definition.lose("required answers", "required: not supported, dropped")
-        definition.lose_unknown(present(record), QUESTION_KEYS, "question")
+        definition.lose_unknown(filled(record), QUESTION_KEYS, "question")
     return definition
 
 

@@ -8,10 +8,10 @@ from pipeline.read.migrate.definition import (
     ARCHIVE_MARKERS,
     Definition,
     categorical,
+    filled,
     mapping,
     numeric,
     objects,
-    present,
     spelled,
     text,
 )
@@ -33,7 +33,7 @@ def _categorical(definition: Definition, record: dict[str, Any]) -> None:
         field="categories",
     )
     definition.lose_unknown(
-        {key for c in categories for key in present(c)}, frozenset({"name", "value"}), "categories"
+        {key for c in categories for key in filled(c)}, frozenset({"name", "value"}), "categories"
     )
     _config(definition, record)
 
@@ -56,10 +56,10 @@ def _config(definition: Definition, record: dict[str, Any]) -> None:
     if online:
         definition.lose(
             "online scoring rules",
-            f"config.online ({', '.join(present(online))}): not supported, dropped",
+            f"config.online ({', '.join(filled(online))}): not supported, dropped",
         )
     definition.lose_unknown(
-        present(config), frozenset({"multi_select", "destination", "online"}), "config"
+        filled(config), frozenset({"multi_select", "destination", "online"}), "config"
     )
 
 

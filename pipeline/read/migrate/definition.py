@@ -349,7 +349,7 @@ def objects(definition: Definition, part: dict[str, Any], key: str) -> list[dict
     return [item for item in value if isinstance(item, dict)]
 
 
-def present(part: dict[str, Any]) -> list[str]:
+def filled(part: dict[str, Any]) -> list[str]:
     """The keys of `part` that hold something: a null or empty value carries nothing to
     lose, so it is never reported."""
     return [key for key, value in part.items() if value not in (None, "", [], {})]

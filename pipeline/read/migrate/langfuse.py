@@ -8,9 +8,9 @@ from pipeline.read.migrate.definition import (
     ARCHIVE_MARKERS,
     Definition,
     categorical,
+    filled,
     numeric,
     objects,
-    present,
     spelled,
     text,
 )
@@ -33,7 +33,7 @@ def _categorical(definition: Definition, record: dict[str, Any]) -> None:
     ]
     categorical(definition, options, field="categories")
     definition.lose_unknown(
-        {key for c in categories for key in present(c)}, CATEGORY_KEYS, "categories"
+        {key for c in categories for key in filled(c)}, CATEGORY_KEYS, "categories"
     )
 
 

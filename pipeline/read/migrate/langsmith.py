@@ -9,10 +9,10 @@ from pipeline.read.migrate.definition import (
     ARCHIVE_MARKERS,
     Definition,
     categorical,
+    filled,
     mapping,
     numeric,
     objects,
-    present,
     spelled,
     text,
 )
@@ -85,7 +85,7 @@ def _categorical(definition: Definition, config: dict[str, Any]) -> None:
         field="categories",
     )
     definition.lose_unknown(
-        {key for c in categories for key in present(c)}, frozenset({"value", "label"}), "categories"
+        {key for c in categories for key in filled(c)}, frozenset({"value", "label"}), "categories"
     )
 
 
@@ -129,7 +129,7 @@ def convert(entry: Any, position: int) -> Definition:
     KINDS.map(definition, config.get("type"), config)
     if record.get("is_lower_score_better"):
         definition.lose("score direction", "is_lower_score_better: not supported, dropped")
-    definition.lose_unknown(present(record), RECORD_KEYS, "feedback config")
+    definition.lose_unknown(filled(record), RECORD_KEYS, "feedback config")
     if entry.rubric is not None:
         _rubric(definition, entry.rubric)
     return definition
@@ -152,7 +152,7 @@ def _rubric(definition: Definition, rubric: dict[str, Any]) -> None:
         )
     if rubric.get("is_required"):
         definition.lose("required answers", "rubric is_required: not supported, dropped")
-    definition.lose_unknown(present(rubric), RUBRIC_KEYS, "rubric item")
+    definition.lose_unknown(filled(rubric), RUBRIC_KEYS, "rubric item")
 
 
 SOURCE = Source(

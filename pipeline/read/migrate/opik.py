@@ -8,9 +8,9 @@ from pipeline.read.migrate.definition import (
     ARCHIVE_MARKERS,
     Definition,
     categorical,
+    filled,
     mapping,
     numeric,
-    present,
 )
 from pipeline.read.migrate.source import Kinds, Source, records_under
 
@@ -23,14 +23,14 @@ def _details(record: dict[str, Any]) -> dict[str, Any]:
 def _numerical(definition: Definition, record: dict[str, Any]) -> None:
     details = _details(record)
     numeric(definition, details.get("min"), details.get("max"))
-    definition.lose_unknown(present(details), frozenset({"min", "max"}), "details")
+    definition.lose_unknown(filled(details), frozenset({"min", "max"}), "details")
 
 
 def _categorical(definition: Definition, record: dict[str, Any]) -> None:
     details = _details(record)
     categories = list(mapping(details.get("categories")).items())
     categorical(definition, categories, field="details.categories")
-    definition.lose_unknown(present(details), frozenset({"categories"}), "details")
+    definition.lose_unknown(filled(details), frozenset({"categories"}), "details")
 
 
 def _boolean(definition: Definition, record: dict[str, Any]) -> None:
@@ -42,7 +42,7 @@ def _boolean(definition: Definition, record: dict[str, Any]) -> None:
             "true/false labels",
             f"trueLabel/falseLabel ({' / '.join(labels)}): not supported, dropped",
         )
-    definition.lose_unknown(present(details), frozenset({"trueLabel", "falseLabel"}), "details")
+    definition.lose_unknown(filled(details), frozenset({"trueLabel", "falseLabel"}), "details")
 
 
 KINDS = Kinds(

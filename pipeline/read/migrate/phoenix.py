@@ -8,10 +8,10 @@ from pipeline.read.migrate.definition import (
     ARCHIVE_MARKERS,
     Definition,
     categorical,
+    filled,
     mapping,
     numeric,
     objects,
-    present,
     text,
 )
 from pipeline.read.migrate.source import Kinds, Source, records_under
@@ -23,7 +23,7 @@ def _categorical(definition: Definition, record: dict[str, Any]) -> None:
         definition, [(text(v.get("label")) or "", v.get("score")) for v in values], field="values"
     )
     definition.lose_unknown(
-        {key for v in values for key in present(v)}, frozenset({"label", "score"}), "values"
+        {key for v in values for key in filled(v)}, frozenset({"label", "score"}), "values"
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.labels import NAME_MAX
-from pipeline.read.migrate.definition import Definition, is_archived, mapping, present, text
+from pipeline.read.migrate.definition import Definition, filled, is_archived, mapping, text
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Kinds:
         else:
             self.mappers[kind](definition, part)
             understood = self.shared | self.reads.get(kind, frozenset())
-            definition.lose_unknown(present(mapping(part)), understood, self.part)
+            definition.lose_unknown(filled(mapping(part)), understood, self.part)
 
     def _unknown(self, definition: Definition, kind: object) -> None:
         shown = "missing" if kind in (None, "") else f"'{kind}'"
