@@ -41,12 +41,12 @@ def _selection(definition: Definition, settings: dict[str, Any], multi: bool) ->
         definition.lose("option descriptions", "option descriptions: not supported, dropped")
     if settings.get("visible_options") is not None:
         definition.lose(
-            "option display",
+            "display settings",
             f"visible_options {spelled(settings['visible_options'])}: not supported, dropped",
         )
     if multi and settings.get("options_order") not in (None, "natural"):
         definition.lose(
-            "option display",
+            "display settings",
             f"options_order {spelled(settings['options_order'])}: not supported, dropped",
         )
     _unknown_in_options(definition, options, frozenset({"value", "text", "description"}))
