@@ -206,6 +206,9 @@ async def test_editing_one_cell_then_run_on_existing_update_changes_exactly_that
     await run_import(write_source(tmp_path / "source.csv"), sandbox)
     before = {label["id"]: label for label in await server_labels(sandbox)}
     await export(tmp_path / "labels.csv", sandbox)
+    # Planned against the organisation it came from, an export changes nothing.
+    planned = await run_import(tmp_path / "labels.csv", sandbox, dry_run=True)
+    assert {row.status for row in planned.rows} == {"unchanged"}
     rows = table(tmp_path / "labels.csv")
     edited = next(row for row in rows if row["name"] == "Helpfulness")
     edited["no_of_stars"] = "7"

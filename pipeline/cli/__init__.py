@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pipeline.cli import (
     export_cmd,  # noqa: F401  (registers the command)
+    plan_cmd,  # noqa: F401  (registers the command)
     run_cmd,  # noqa: F401  (registers the command)
     sandbox_cmd,  # noqa: F401  (registers the command)
     sources_cmd,  # noqa: F401  (registers the command)

@@ -53,8 +53,12 @@ Report = Annotated[
     ),
 ]
 OnExisting = Annotated[
-    OnExistingChoice,
-    typer.Option(help="A label with the same name and type exists: skip, update or fail."),
+    OnExistingChoice | None,
+    typer.Option(
+        help="A label with the same name and type exists: skip, update or fail. Not given: "
+        "one as the row asks is skipped, one with other settings is existing_differs (exit 1).",
+        show_default=False,
+    ),
 ]
 Resume = Annotated[
     bool, typer.Option("--resume", help="Skip rows the journal of an earlier run says are done.")
@@ -63,8 +67,9 @@ DryRun = Annotated[
     bool,
     typer.Option(
         "--dry-run",
-        help="Validate and plan (lists existing labels); create nothing. The plan goes to "
-        "<input stem>.plan.<ext> beside the report; the report itself is left alone.",
+        help="Plan only (as `label-import plan`): list existing labels, give each row the "
+        "status it would get, create nothing. The plan goes to <input stem>.plan.<ext> "
+        "beside the report; the report itself is left alone.",
     ),
 ]
 MaxFailures = Annotated[
@@ -78,7 +83,8 @@ UseSandbox = Annotated[
 ]
 
 EPILOG = (
-    "Exit codes: 0 every row created, existing or updated; 1 some rows invalid or failed; "
+    "Exit codes: 0 every row created, existing or updated; 1 some rows invalid, failed or "
+    "existing with other settings (see --on-existing); "
     "2 input or usage error; 3 fatal API error (bad keys, no permission), error budget "
     "spent, server unreachable, interrupted, an output that cannot be written, or an "
     "unexpected error.  Credentials come from FI_API_KEY and FI_SECRET_KEY (environment "
@@ -102,7 +108,7 @@ def run(
     max_retries: MaxRetries = 6,
     max_wait: MaxWait = 600.0,
     timeout: Timeout = 30.0,
-    on_existing: OnExisting = OnExistingChoice.skip,
+    on_existing: OnExisting = None,
     resume: Resume = False,
     dry_run: DryRun = False,
     max_failures: MaxFailures = None,
@@ -115,7 +121,7 @@ def run(
     """Create every valid row's label exactly once and report on every row."""
     # First, while the parameters are the only locals.
     knobs = {name: value for name, value in locals().items() if name not in TERMINAL_ONLY}
-    knobs["on_existing"] = on_existing.value
+    knobs["on_existing"] = on_existing.value if on_existing else None
     end_on_signals()  # before the stages load: a signal then ends the run as a later one does
     finished: list[ImportSummary] = []  # the run's summary, from the moment the run returns
     try:
@@ -141,7 +147,7 @@ def _interrupted(finished: list[ImportSummary]) -> typer.Exit:
 
 
 def _import_and_tell(
-    input_path: Path,
+    input_path: str,
     knobs: dict[str, Any],
     finished: list[ImportSummary],
     *,
@@ -159,7 +165,7 @@ def _import_and_tell(
 
 
 def _import(
-    input_path: Path,
+    input_path: str,
     knobs: dict[str, Any],
     finished: list[ImportSummary],
     *,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from pipeline.errors import InputError
 from pipeline.read.formula import restore
@@ -33,6 +35,8 @@ class Reader(ABC):
     headers: dict[str | None, list[str]] = field(default_factory=dict)
     # One of pipeline.read.FORMATS; set by open_reader from the file name.
     format: str = ""
+    # Rows mapped from another tool's export: there are no columns a hint can point at.
+    from_export: ClassVar[bool] = False
 
     @abstractmethod
     def _sheets(self) -> Iterator[Sheet]: ...
@@ -48,6 +52,14 @@ class Reader(ABC):
 
     def warn(self, message: str, hint: str, *, sheet: str | None = None, row: int = 0) -> None:
         self.warnings.append(Problem(row, sheet, None, None, message, hint, "warning"))
+
+
+def moment_text(value: dt.date | dt.time) -> str:
+    """A date, time or timestamp as ISO 8601, as a sheet shows it: a timestamp at midnight
+    is the date alone."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return value.isoformat()
 
 
 def is_blank(cells: list[str]) -> bool:

@@ -1,14 +1,20 @@
 """What a run tells its caller: counts per status, effort spent, and where the files are.
 
-The CLI prints it (table or `--json`); library callers get it as a typed value.
+The CLI prints it (table or `--json`); library callers get it as a typed value, and in a
+notebook its rows as a DataFrame (`to_frame`; pandas is imported only then).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pipeline.errors import require_pandas
+from pipeline.report.writers import report_records
 from pipeline.rows import STATUSES, RowOutcome, StopReason
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 
 @dataclass(slots=True)
@@ -35,16 +41,38 @@ class ImportSummary:
     # archived records skipped, a sheet without label columns.
     file_warnings: list[str] = field(default_factory=list)
     rows: list[RowOutcome] = field(default_factory=list, repr=False)
+    # Labels that exist with other settings, no `on_existing` given (`rows.STATUSES`).
+    existing_differs: int = 0
+    # A dry run's plan: rows that would be created, updated, or left as they are.
+    create: int = 0
+    update: int = 0
+    unchanged: int = 0
+    # A DataFrame input's invalid and failed rows, in its own columns, index and dtypes,
+    # with `error` and `source_row` added (empty when none); None for a file or a dry run.
+    failed_frame: DataFrame | None = field(default=None, repr=False)
 
     @property
     def exit_code(self) -> int:
-        """0 all done, 1 some rows invalid or failed, 3 fatal or interrupted."""
+        """0 all done (or, for a plan, every row would be), 1 some rows invalid, failed or
+        existing with other settings that no `on_existing` accepted, 3 fatal or
+        interrupted."""
         if self.stopped is not None:
             return 3
-        return 1 if self.invalid or self.failed else 0
+        return 1 if self.invalid or self.failed or self.existing_differs else 0
+
+    def to_frame(self) -> DataFrame:
+        """Every row's outcome as a DataFrame in the report's columns (row, sheet, name,
+        type, status, label_id, attempts, http_status, error, ...); a dry run's is its
+        plan. For a DataFrame input, `row - 2` is the input row's position."""
+        require_pandas()
+        from pipeline.report.frame import outcomes_frame
+
+        return outcomes_frame(self.rows)
 
     def to_dict(self) -> dict[str, Any]:
-        """The `--json` object: everything but the per-row lines (those are in the report)."""
+        """The `--json` object: everything but the per-row lines of a run (those are in
+        the report); a dry run's object holds its plan, one record per row, too."""
+        plan = {"plan": report_records(self.rows)} if self.dry_run else {}
         return {
             "total": self.total,
             **{status: getattr(self, status) for status in STATUSES},
@@ -60,4 +88,5 @@ class ImportSummary:
             "top_errors": [{"error": e, "rows": n} for e, n in self.top_errors],
             "file_warnings": self.file_warnings,
             "exit_code": self.exit_code,
+            **plan,
         }

@@ -92,11 +92,14 @@ def overridden(key: str, cell: str, in_json: Any) -> tuple[str, str]:
     )
 
 
-def defaults_filled(filled: dict[str, Any]) -> tuple[str, str]:
+def defaults_filled(filled: dict[str, Any], *, export: bool = False) -> tuple[str, str]:
+    """The defaults a row left out; an export has no columns to fill, so its hint differs."""
     return (
         "defaults filled: "
         + ", ".join(f"{key}={json.dumps(value)}" for key, value in filled.items()),
-        "fill these columns to choose other values",
+        "the export does not set these: Future AGI's defaults are used"
+        if export
+        else "fill these columns to choose other values",
     )
 
 
