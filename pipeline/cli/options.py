@@ -1,5 +1,6 @@
-"""The argument and options more than one command takes, defined once so that `validate`
-and `run` spell, default and explain them alike."""
+"""The argument and options more than one command takes, defined once so that the
+commands spell, default and explain them alike (`--rate` and `--concurrency` for every
+command that sends)."""
 
 from __future__ import annotations
 
@@ -29,4 +30,35 @@ IncludeArchived = Annotated[
 ]
 AsJson = Annotated[
     bool, typer.Option("--json", help="Print the result as one JSON object on stdout.")
+]
+
+
+def _rate(value: str) -> str:
+    """`--rate` as given, once it is one the sending takes (checked where it is used)."""
+    from pipeline.send.rate import check_rate
+
+    try:
+        check_rate(value.strip().lower())
+    except ValueError:
+        raise typer.BadParameter("give auto, a number of requests per second, or 0") from None
+    return value.strip().lower()
+
+
+Rate = Annotated[
+    str,
+    typer.Option(
+        metavar="auto|N",
+        callback=_rate,
+        help="auto (default): find the server's pace; start slowly, speed up while answers "
+        "are clean, slow down on 429 or rising latency. N: the same, never above N "
+        "requests/s. 0: no pacing, only Retry-After pauses.",
+    ),
+]
+Concurrency = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=256,
+        help="Requests in flight at most; under a pace about rate x latency are.",
+    ),
 ]

@@ -19,7 +19,15 @@ import typer
 from pipeline.cli.app import app
 from pipeline.cli.failures import fail
 from pipeline.cli.interrupt import end_on_signals, interrupted
-from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.options import (
+    AsJson,
+    Concurrency,
+    IncludeArchived,
+    InputFile,
+    Rate,
+    Sheet,
+    Source,
+)
 from pipeline.cli.safe import json_text, shown
 
 if TYPE_CHECKING:
@@ -36,15 +44,6 @@ Report = Annotated[
     Path | None,
     typer.Option(
         help="Report file (.csv, .xlsx, .json, .jsonl). Default ./<input stem>.report.csv"
-    ),
-]
-Concurrency = Annotated[int, typer.Option(min=1, max=256, help="Requests in flight at once.")]
-Rate = Annotated[
-    float,
-    typer.Option(
-        min=0.0,
-        help="Requests per second at most; slows down on 429. 0 = unlimited: no pacing, "
-        "only Retry-After pauses (against a rate-limited server, give a rate).",
     ),
 ]
 MaxRetries = Annotated[
@@ -113,8 +112,8 @@ def run(
     source: Source = None,
     include_archived: IncludeArchived = False,
     report: Report = None,
-    concurrency: Concurrency = 8,
-    rate: Rate = 10.0,
+    concurrency: Concurrency = 64,
+    rate: Rate = "auto",
     max_retries: MaxRetries = 6,
     max_wait: MaxWait = 600.0,
     timeout: Timeout = 30.0,
