@@ -8,7 +8,8 @@ its own process. A thread polls the sandbox's `/_sandbox/stats` every POLL_S, so
 429 shares are counted where the server counts them, over time.
 
 l. hidden limit L ∈ {20, 100, 400}/s, `--latency-ms 30`, 2,000-6,000 labels: labels created
-   per second after the first 5 s / L (target ≥ 0.9), 429s / requests (≤ 2%), failed rows (0)
+   per second after the first 5 s / L (target ≥ 0.9), 429s / requests (≤ 2%), failed rows (0);
+   beside it the same run told the limit (`--rate L`), for what the machine can do
 n. no limit, `--latency-ms 50`: auto / the best fixed (rate, concurrency) pair of a sweep
    (target ≥ 0.9), each the median of `--repeat` runs
 h. a limit that halves mid-run (`--rate-limit-schedule`): seconds from the change until the
@@ -104,19 +105,29 @@ def bench_limit(folder: Path, limit: int, seconds: float) -> dict[str, Any]:
     labels = int(min(6000, max(2000, limit * seconds)))
     flags = ("--rate-limit", str(limit), "--latency-ms", "30")
     poller, (run, summary) = run_case(folder, flags, labels)
-    after, last = poller.at(5.0), poller.last
-    rate = (last.created - after.created) / (last.at - after.at)
+    rate = _after_5s(poller)
+    # The reference: the same run told the limit (`--rate L`), as a person who knew it would.
+    told, _ = run_case(folder, flags, labels, rate=limit)
+    last = poller.last
     return {
         "limit": limit,
         "labels": labels,
         "seconds": round(run.seconds, 1),
         "after_5s_per_s": round(rate, 1),
         "ratio": round(rate / limit, 3),
+        "told_the_limit_after_5s_per_s": round(_after_5s(told), 1),
+        "ratio_to_told": round(rate / _after_5s(told), 3),
         "requests": last.requests,
         "answered_429": last.throttled,
         "share_429": round(last.throttled / last.requests, 4),
         "failed": summary.failed,
     }
+
+
+def _after_5s(poller: Poller) -> float:
+    """Labels created per second from 5 s after the first request to the end."""
+    after, last = poller.at(5.0), poller.last
+    return (last.created - after.created) / (last.at - after.at)
 
 
 def bench_no_limit(folder: Path, labels: int, repeat: int) -> dict[str, Any]:

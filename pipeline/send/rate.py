@@ -107,8 +107,9 @@ class _Window:
     sent: int = 0
     answers: int = 0
     throttled: int = 0
-    # Requests sent in the second before the window's first 429: what the server saw.
-    sent_before_429: int | None = None
+    # Requests per second sent in the second before the window's first 429: what the
+    # server saw.
+    sent_before_429: float | None = None
     latencies: list[float] = field(default_factory=list)
 
     @property
@@ -164,6 +165,7 @@ class Pace:
         self._window = _Window(clock())
         self._cut: _Cut | None = None
         self._started = False
+        self._first_sent = 0.0
         # When the requests of the last second were sent.
         self._last_second: deque[float] = deque()
         self._queued = False
@@ -187,6 +189,7 @@ class Pace:
         if not self._started:
             # The first window starts with the first request, not when the run was set up.
             self._started = True
+            self._first_sent = now
             self._window = _Window(now)
         self._window.sent += 1
         self._last_second.append(now)
@@ -203,7 +206,7 @@ class Pace:
         window.answers += 1
         window.throttled += throttled
         if throttled and window.sent_before_429 is None:
-            window.sent_before_429 = self._sent_in_last_second(self._clock())
+            window.sent_before_429 = self._sending_rate(self._clock())
         if latency is not None:
             window.latencies.append(latency)
         now = self._clock()
@@ -218,10 +221,14 @@ class Pace:
             recent.popleft()
         return len(recent)
 
+    def _sending_rate(self, now: float) -> float:
+        """Requests per second over the last second, or over less in a run's first second."""
+        return self._sent_in_last_second(now) / max(0.05, min(1.0, now - self._first_sent))
+
     def _judge(self, window: _Window, now: float) -> None:
         rates = _Rates.of(window, now)
         if self._over_background(rates):
-            self._throttled(rates, window.sent_before_429 or 0)
+            self._throttled(rates, window.sent_before_429 or 0.0)
             return
         self._cut = None
         self.background += BACKGROUND_WEIGHT * (rates.share - self.background)
@@ -238,7 +245,7 @@ class Pace:
         margin = SIGMAS * math.sqrt(base * (1 - base) / answers) + 0.5 / answers
         return rates.share > base + margin
 
-    def _throttled(self, rates: _Rates, sent_before: int) -> None:
+    def _throttled(self, rates: _Rates, sent_before: float) -> None:
         """Cut on 429s, unless the last cut showed they do not follow the rate: then undo it."""
         cut = self._cut
         if cut is not None and not _follow_rate(cut.rates, rates):
