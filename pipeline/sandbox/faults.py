@@ -50,10 +50,13 @@ class TokenBucket:
         self._clock = clock
         self._stamp = self._born = clock()
         self._schedule = sorted(schedule)
+        self._rate = 0.0
         self._set(rate)
-        self._tokens = self._capacity
 
     def _set(self, rate: float) -> None:
+        """A new rate keeps the tokens there are; after no limit, the bucket starts full."""
+        if not self._rate:
+            self._tokens = max(1.0, rate)
         self._rate = rate
         self._capacity = max(1.0, rate)
 
@@ -63,6 +66,7 @@ class TokenBucket:
         while self._schedule and now - self._born >= self._schedule[0][0]:
             self._set(self._schedule.pop(0)[1])
         if not self._rate:
+            self._stamp = now
             return 0.0
         self._tokens = min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
         self._stamp = now

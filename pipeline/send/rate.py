@@ -28,11 +28,15 @@ adaptive retry mode are the models). The live service publishes no limit, so:
   too, and cutting for that would lose throughput no server asked us to give up.
 - Grow only a pace that is used: when the measured rate is well under the allowed one,
   concurrency or latency is the bound, and a pace grown without use is a burst later.
-- 429s not tied to the rate (a gateway's random throttling) must not collapse it. Each
-  window's 429 share is compared with the background share; a cut is checked in the
-  next window: if the share did not fall with the rate, the 429s do not track the rate,
-  the cut is undone and that share becomes the background.
-- `Retry-After` pauses the whole pool: one request told to wait means all would be.
+- 429s not tied to the rate (a gateway's random throttling) must not collapse it. A
+  window's 429 share is compared with the background share; a cut is checked over as
+  many answers after it as before: 429s that follow the rate change their share, or let
+  as many requests a second through at the lower rate (a limit); random ones keep their
+  share while what gets through falls with the rate. Then the cut is undone and that
+  share becomes the background.
+- `Retry-After` pauses the whole pool: one request told to wait means all would be. Once
+  429s are known to come whatever the rate, each one's `Retry-After` holds only its own
+  request, or a gateway's random refusals would set the pace of the whole run.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ import statistics
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import anyio
@@ -119,20 +123,35 @@ class _Window:
 
 @dataclass(frozen=True, slots=True)
 class _Rates:
-    """One window's figures, per second of sending: what went out and what was not a 429."""
+    """What one or more windows came to. Rates are per second of the whole stretch, pauses
+    included: a pause the server asked for slows what gets through as much as what is sent."""
 
-    sent: float
-    accepted: float
-    throttled: int
+    elapsed: float
+    sent: int
     answers: int
+    throttled: int
 
     @classmethod
     def of(cls, window: _Window, now: float) -> _Rates:
-        """Per second of the whole window, pauses included: a pause the server asked for
-        slows what gets through as much as what is sent."""
         elapsed = max(now - window.start, 1e-3)
-        accepted = (window.answers - window.throttled) / elapsed
-        return cls(window.sent / elapsed, accepted, window.throttled, window.answers)
+        return cls(elapsed, window.sent, window.answers, window.throttled)
+
+    def __add__(self, other: _Rates) -> _Rates:
+        return _Rates(
+            self.elapsed + other.elapsed,
+            self.sent + other.sent,
+            self.answers + other.answers,
+            self.throttled + other.throttled,
+        )
+
+    @property
+    def sending(self) -> float:
+        return self.sent / self.elapsed
+
+    @property
+    def accepted(self) -> float:
+        """Answers per second that were not 429s."""
+        return (self.answers - self.throttled) / self.elapsed
 
     @property
     def share(self) -> float:
@@ -141,11 +160,12 @@ class _Rates:
 
 @dataclass(frozen=True, slots=True)
 class _Cut:
-    """A cut on 429s, kept for one window to see whether the 429s follow the rate."""
+    """A cut on 429s, checked over as many answers after it as before: do they follow?"""
 
     before: float
     slow_start: bool
     rates: _Rates
+    after: _Rates | None = None
 
 
 class Pace:
@@ -227,37 +247,51 @@ class Pace:
 
     def _judge(self, window: _Window, now: float) -> None:
         rates = _Rates.of(window, now)
-        if self._over_background(rates):
-            self._throttled(rates, window.sent_before_429 or 0.0)
+        if self._cut is not None:
+            self._check_cut(self._cut, rates, window.sent_before_429)
             return
-        self._cut = None
+        if self._over_background(rates):
+            self._cut_for(rates, window.sent_before_429 or rates.sending)
+            return
         self.background += BACKGROUND_WEIGHT * (rates.share - self.background)
-        self._measured.append(rates.sent)
+        self._measured.append(rates.sending)
         rise = self._latency_rise(window, now)
         if rise == "queue" and not self._queued:
             self._lower(LATENCY_DECREASE * statistics.median(self._measured))
         self._queued = rise == "queue"
         if rise == "flat":
-            self._grow(now - window.start, rates.sent)
+            self._grow(now - window.start, rates.sending)
 
     def _over_background(self, rates: _Rates) -> bool:
         base, answers = self.background, rates.answers
         margin = SIGMAS * math.sqrt(base * (1 - base) / answers) + 0.5 / answers
         return rates.share > base + margin
 
-    def _throttled(self, rates: _Rates, sent_before: float) -> None:
-        """Cut on 429s, unless the last cut showed they do not follow the rate: then undo it."""
-        cut = self._cut
-        if cut is not None and not _follow_rate(cut.rates, rates):
-            throttled = cut.rates.throttled + rates.throttled
-            self.background = throttled / (cut.rates.answers + rates.answers)
+    def _cut_for(self, rates: _Rates, sending: float, since: _Cut | None = None) -> None:
+        """Cut on 429s, from what was sent in the second before them (at most the pace:
+        more goes out only in the gate's small bursts). A cut that follows another keeps
+        the first one's starting point, so that undoing them undoes them all."""
+        start = (self.rate, self.slow_start) if since is None else (since.before, since.slow_start)
+        self._lower(DECREASE * min(sending, self.rate))
+        self._cut = _Cut(*start, rates)
+
+    def _check_cut(self, cut: _Cut, rates: _Rates, sent_before_429: float | None) -> None:
+        """Once as many answers came after a cut as before it: keep it (and cut again if
+        429s still come), or undo it if the 429s did not follow the rate."""
+        after = rates if cut.after is None else cut.after + rates
+        # Enough answers that none of them a 429 would be unlikely (under 5%) if the 429s
+        # came at random at the share they had before the cut.
+        needed = max(cut.rates.answers, math.ceil(3 / cut.rates.share))
+        if after.answers < needed:
+            self._cut = replace(cut, after=after)
+            return
+        self._cut = None
+        if not _follow_rate(cut.rates, after):
+            self.background = (cut.rates + after).share
             self.rate = max(self.rate, cut.before)
             self.slow_start = cut.slow_start
-            self._cut = None
-            return
-        cut = _Cut(self.rate, self.slow_start, rates)
-        self._lower(DECREASE * sent_before)
-        self._cut = cut
+        elif self._over_background(rates):
+            self._cut_for(rates, sent_before_429 or rates.sending, since=cut)
 
     def _lower(self, rate: float) -> None:
         self.rate = max(MIN_RATE, min(self.rate, rate))
@@ -288,17 +322,20 @@ class Pace:
 def _follow_rate(before: _Rates, after: _Rates) -> bool:
     """Whether 429s seen before and after a cut follow the sending rate.
 
-    They do when the share of 429s moved clearly (down: the cut helped; up: the limit is
-    lower still), or when as many requests per second got through at the lower rate (a
-    limit far below both rates answers nearly all 429s either way). Random 429s keep
-    their share, and what gets through falls with the rate.
+    They do when none came after (over enough answers, see `_check_cut`), when the share
+    of 429s moved clearly (down: the cut helped; up: the limit is lower still), or when as
+    many requests per second got through at the lower rate (a limit far below both rates
+    answers nearly all 429s either way). Random 429s keep their share, and what gets
+    through falls with the rate.
     """
+    if not after.throttled:
+        return True
     answers = before.answers + after.answers
     pooled = (before.throttled + after.throttled) / answers
     spread = SIGMAS * math.sqrt(pooled * (1 - pooled) * (1 / before.answers + 1 / after.answers))
     if abs(after.share - before.share) > spread:
         return True
-    slowed = after.sent / max(before.sent, 1e-9)
+    slowed = after.sending / max(before.sending, 1e-9)
     return after.accepted >= before.accepted * (1 + slowed) / 2
 
 

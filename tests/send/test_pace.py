@@ -74,7 +74,8 @@ def test_429s_that_stop_after_a_cut_keep_it_and_growth_is_slow_after() -> None:
     assert pace.rate == pytest.approx(DECREASE * 200, rel=0.05)
     assert not pace.slow_start
     cut = pace.rate
-    after = window(pace, time, per_second=cut)  # clean at the lower rate
+    assert window(pace, time, per_second=cut) == cut  # clean at the lower rate: kept
+    after = window(pace, time, per_second=cut)
     assert cut < after <= cut * 1.01
 
 
@@ -85,6 +86,7 @@ def test_random_429s_that_do_not_follow_the_rate_undo_the_cut_and_become_the_bac
     window(pace, time, per_second=200, throttled=5)  # 10% at 200/s: looks like a limit
     assert pace.rate == pytest.approx(DECREASE * 200, rel=0.02)
     window(pace, time, per_second=140, throttled=4)  # still 10% at 140/s: not the rate
+    window(pace, time, per_second=140, throttled=3)
     assert pace.rate == 200
     assert pace.background == pytest.approx(0.1, abs=0.02)
     for _ in range(20):
@@ -99,6 +101,7 @@ def test_a_limit_far_below_both_rates_cuts_again_though_the_share_stays_near_one
     # 10 a second get through (a 10/s limit), whatever the rate.
     window(pace, time, per_second=200, throttled=48)
     assert pace.rate == pytest.approx(DECREASE * 200, rel=0.02)
+    window(pace, time, per_second=140, throttled=33)
     window(pace, time, per_second=140, throttled=33)
     assert pace.rate < DECREASE * 200
 
