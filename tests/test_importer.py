@@ -347,3 +347,13 @@ async def test_random_429s_do_not_collapse_the_pace(
     assert (summary.created, summary.failed) == (600, 0)
     assert stats["by_status"]["429"] > 40  # a tenth of the requests, whatever the rate
     assert paces[-1] >= 200  # the earlier AIMD decayed to about one request a second
+
+
+async def test_a_rate_that_is_not_auto_or_a_number_is_refused_before_anything_is_sent(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 2)
+    with pytest.raises(UsageError, match="give auto"):
+        await run_import(source, sandbox, rate="fast")
+    assert (await sandbox.stats())["requests"] == 0

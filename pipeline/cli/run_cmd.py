@@ -112,7 +112,7 @@ def run(
     source: Source = None,
     include_archived: IncludeArchived = False,
     report: Report = None,
-    concurrency: Concurrency = 64,
+    concurrency: Concurrency = 256,
     rate: Rate = "auto",
     max_retries: MaxRetries = 6,
     max_wait: MaxWait = 600.0,

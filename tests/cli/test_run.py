@@ -128,6 +128,29 @@ def test_usage_errors_exit_2_with_one_line(
     assert_one_line_and_no_traceback(result)
 
 
+@pytest.mark.parametrize("rate", ["fast", "-2", "nan"])
+def test_a_rate_that_is_not_auto_or_a_number_is_a_usage_error(tmp_path: Path, rate: str) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 2)
+    result = invoke(str(source), "--sandbox", "--rate", rate)
+    assert result.exit_code == 2
+    assert "--rate" in result.stderr and "give auto" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_run_and_the_library_share_their_pace_defaults() -> None:
+    import inspect
+
+    from pipeline.cli.run_cmd import run
+    from pipeline.importer import import_labels
+
+    command_defaults = inspect.signature(run).parameters
+    library_defaults = inspect.signature(import_labels).parameters
+    for name in ("rate", "concurrency"):
+        assert command_defaults[name].default == library_defaults[name].default, name
+    assert library_defaults["rate"].default == "auto"
+
+
 @pytest.mark.parametrize(
     ("dotenv", "says"),
     [
