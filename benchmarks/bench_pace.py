@@ -1,13 +1,14 @@
 """`--rate auto` against hidden limits (issue 12), every figure a ratio from the same run.
 
-    uv run --locked python -m benchmarks.bench_pace [--only lnhs] [--seconds-at-limit 15]
+    uv run --locked python -m benchmarks.bench_pace [--only lnhs] [--seconds-at-limit 30]
 
 Every client run is `import_labels()` with its defaults (`rate="auto"`, concurrency 64)
 unless the case says otherwise, against a fresh `label-import sandbox --port 0 [dials]` in
 its own process. A thread polls the sandbox's `/_sandbox/stats` every POLL_S, so rates and
 429 shares are counted where the server counts them, over time.
 
-l. hidden limit L ∈ {20, 100, 400}/s, `--latency-ms 30`, 2,000-6,000 labels: labels created
+l. hidden limit L ∈ {20, 100, 400}/s, `--latency-ms 30`, 30 s of labels within 2,000-6,000
+   (2,000, 3,000, 6,000): labels created
    per second after the first 5 s / L (target ≥ 0.9), 429s / requests (≤ 2%), failed rows (0);
    beside it the same run told the limit (`--rate L`), for what the machine can do
 n. no limit, `--latency-ms 50`: auto / the best fixed (rate, concurrency) pair of a sweep
@@ -222,7 +223,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="lnhs")
     parser.add_argument("--limits", default="20,100,400")
-    parser.add_argument("--seconds-at-limit", type=float, default=15.0)
+    parser.add_argument("--seconds-at-limit", type=float, default=30.0)
     parser.add_argument("--no-limit-labels", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--halving-limit", type=int, default=200)

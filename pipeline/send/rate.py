@@ -130,11 +130,15 @@ class _Rates:
     sent: int
     answers: int
     throttled: int
+    windows: int = 1
+    # How many of the windows had a 429: random ones come in most, ours in bursts.
+    windows_throttled: int = 0
 
     @classmethod
     def of(cls, window: _Window, now: float) -> _Rates:
         elapsed = max(now - window.start, 1e-3)
-        return cls(elapsed, window.sent, window.answers, window.throttled)
+        counts = (window.sent, window.answers, window.throttled)
+        return cls(elapsed, *counts, windows_throttled=int(window.throttled > 0))
 
     def __add__(self, other: _Rates) -> _Rates:
         return _Rates(
@@ -142,6 +146,8 @@ class _Rates:
             self.sent + other.sent,
             self.answers + other.answers,
             self.throttled + other.throttled,
+            self.windows + other.windows,
+            self.windows_throttled + other.windows_throttled,
         )
 
     @property
@@ -322,13 +328,14 @@ class Pace:
 def _follow_rate(before: _Rates, after: _Rates) -> bool:
     """Whether 429s seen before and after a cut follow the sending rate.
 
-    They do when none came after (over enough answers, see `_check_cut`), when the share
-    of 429s moved clearly (down: the cut helped; up: the limit is lower still), or when as
-    many requests per second got through at the lower rate (a limit far below both rates
-    answers nearly all 429s either way). Random 429s keep their share, and what gets
-    through falls with the rate.
+    They do when none came after (over enough answers, see `_check_cut`) or only in a
+    burst (in fewer than half the windows after the cut), when the share of 429s moved
+    clearly (down: the cut helped; up: the limit is lower still), or when as many
+    requests per second got through at the lower rate (a limit far below both rates
+    answers nearly all 429s either way). Random 429s keep their share in window after
+    window, and what gets through falls with the rate.
     """
-    if not after.throttled:
+    if 2 * after.windows_throttled < after.windows:
         return True
     answers = before.answers + after.answers
     pooled = (before.throttled + after.throttled) / answers
