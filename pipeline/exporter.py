@@ -37,6 +37,7 @@ from pipeline.report.export_file import (
 from pipeline.report.writers import write_records
 from pipeline.send.credentials import resolve_credentials
 from pipeline.send.listing import read_labels
+from pipeline.send.rate import AUTO, RateSetting, check_rate
 from pipeline.send.retry import MAX_WAIT_S
 from pipeline.send.stop import Stop
 from pipeline.validate.columns import label_type as type_named
@@ -50,7 +51,7 @@ async def export_labels(
     search: str | None = None,
     include_archived: bool = False,
     concurrency: int = 8,
-    rate: float = 10.0,
+    rate: RateSetting = AUTO,
     max_retries: int = 6,
     max_wait: float = MAX_WAIT_S,
     timeout: float = 30.0,  # noqa: ASYNC109  (per-attempt HTTP timeout, the --timeout knob)
@@ -89,7 +90,7 @@ async def export_labels(
     check_limits(concurrency, rate, max_retries, max_wait, timeout)
     kind, project = _checked_filters(label_type, project)
     credentials = resolve_credentials(api_key, secret_key, base_url, insecure=insecure)
-    link = Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
+    link = Link(credentials, concurrency, check_rate(rate), max_retries, max_wait, timeout)
     filters = {"search": search or None, "label_type": kind, "project": project}
     summary = ExportSummary(0, str(out), 0, 0, 0.0)
     text = out.suffix.lower() in (".csv", ".xlsx")

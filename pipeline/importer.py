@@ -47,8 +47,8 @@ from pipeline.send.client import LabelsClient
 from pipeline.send.credentials import Credentials, resolve_credentials
 from pipeline.send.download import local_copy
 from pipeline.send.listing import existing_labels
-from pipeline.send.pool import run_pool
-from pipeline.send.rate import RateGate
+from pipeline.send.pool import CONCURRENCY, run_pool
+from pipeline.send.rate import AUTO, RateGate, RateSetting, check_rate
 from pipeline.send.retry import MAX_WAIT_S, Sending, policy_for
 from pipeline.send.row_sender import RowSender
 from pipeline.send.stop import Stop
@@ -86,7 +86,7 @@ def parse_max_failures(value: int | str | None, jobs: int) -> int | None:
 
 def check_limits(
     concurrency: int,
-    rate: float,
+    rate: RateSetting,
     max_retries: int,
     max_wait: float,
     timeout: float,
@@ -95,10 +95,12 @@ def check_limits(
     """Refuse option values that make the run impossible, before any work (`export`
     checks its connection options here too)."""
     parse_max_failures(max_failures, 1)
-    if concurrency < 1 or rate < 0 or max_retries < 0 or max_wait < 0 or timeout <= 0:
-        raise UsageError(
-            "--concurrency ≥ 1, --rate ≥ 0, --max-retries ≥ 0, --max-wait ≥ 0, --timeout > 0"
-        )
+    try:
+        check_rate(rate)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if concurrency < 1 or max_retries < 0 or max_wait < 0 or timeout <= 0:
+        raise UsageError("--concurrency ≥ 1, --max-retries ≥ 0, --max-wait ≥ 0, --timeout > 0")
 
 
 @dataclass(slots=True)
@@ -130,7 +132,7 @@ class Link:
 
     credentials: Credentials
     concurrency: int
-    rate: float
+    rate: RateSetting
     max_retries: int
     max_wait: float
     timeout: float
@@ -143,8 +145,8 @@ async def import_labels(
     source: str | None = None,
     include_archived: bool = False,
     report: str | Path | None = None,
-    concurrency: int = 8,
-    rate: float = 10.0,
+    concurrency: int = CONCURRENCY,
+    rate: RateSetting = AUTO,
     max_retries: int = 6,
     max_wait: float = MAX_WAIT_S,
     timeout: float = 30.0,  # noqa: ASYNC109  (per-attempt HTTP timeout, the --timeout knob)
@@ -181,7 +183,9 @@ async def import_labels(
             (`<report stem>.journal.jsonl`, what `resume` reads) and the lock (`<report
             stem>.lock`, held while the run goes) go beside it.
         concurrency: requests in flight at once.
-        rate: requests per second at most (0: no pacing, only `Retry-After` pauses).
+        rate: `"auto"` finds the server's pace by itself (see `pipeline.send.rate`); a
+            number is a ceiling in requests per second; 0 is no pacing at all, only
+            `Retry-After` pauses.
         max_retries: retries per request on 5xx and network faults.
         max_wait: seconds a request may spend throttled (429s, waiting as `Retry-After`
             asks) before its row fails; 429s do not spend `max_retries`.
@@ -242,7 +246,7 @@ async def import_labels(
             journal_file, journal = _journal(report_path, resume=resume)
             settings = (on_existing, max_failures, resume, dry_run, progress)
             run = _Run(list(check), journal, journal_file, *settings)
-            link = Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
+            link = Link(credentials, concurrency, check_rate(rate), max_retries, max_wait, timeout)
             summary = await _send_and_report(
                 run, link, (input_path, report_path), started, handle_signals=handle_signals
             )
@@ -393,7 +397,10 @@ async def _send(
             if progress is not None:
                 done += 1
                 failed += outcome.status == "failed"
-                progress(Progress(done, total, failed, outcome))
+                gate = sending.gate
+                progress(
+                    Progress(done, total, failed, outcome, pace=gate.rate, waiting=gate.waiting)
+                )
 
         sender = RowSender(
             client,

@@ -179,3 +179,7 @@ class Progress:
     # Seconds every request now waits because the server asked (Retry-After); 0 unless
     # this call announces such a pause.
     waiting_s: float = 0.0
+    # The pace requests are let through at now, per second (0: no pacing), and whether
+    # the sending is waiting on the server (a Retry-After pause) as this row finishes.
+    pace: float = 0.0
+    waiting: bool = False

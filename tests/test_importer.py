@@ -298,3 +298,62 @@ async def test_the_progress_callback_hears_the_start_and_every_row(
     assert [p.done for p in heard[1:]] == [1, 2, 3, 4, 5, 6]
     assert {p.total for p in heard} == {6} and heard[-1].failed == 0
     assert all(p.outcome is not None and p.outcome.status == "created" for p in heard[1:])
+
+
+async def test_auto_finds_a_hidden_limit_with_no_failed_row_and_few_429s(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await sandbox_factory(rate_limit=40, latency_ms=5)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 200)
+    paces: list[float] = []
+    # Real Retry-After pauses: the point is how the pace meets the limit.
+    waits = {"base": 0.01, "cap": 0.1, "retry_after_cap": 120.0}
+
+    summary = await run_import(
+        source,
+        box,
+        rate="auto",
+        concurrency=64,
+        waits=waits,
+        progress=lambda progress: paces.append(progress.pace),
+    )
+
+    stats = await box.stats()
+    throttled = stats["by_status"].get("429", 0)
+    assert (summary.created, summary.failed) == (200, 0)
+    assert throttled <= 0.05 * stats["requests"]
+    assert summary.sending_s < 200 / 40 + 3  # about the limit, not the start's 50/s cut down
+    assert max(paces) > 40 and paces[-1] < 60  # it went over, and came back under
+
+
+async def test_random_429s_do_not_collapse_the_pace(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await sandbox_factory(throttle_rate=0.1, seed=3)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 600)
+    paces: list[float] = []
+
+    summary = await run_import(
+        source,
+        box,
+        rate="auto",
+        concurrency=64,
+        progress=lambda progress: paces.append(progress.pace),
+    )
+
+    stats = await box.stats()
+    assert (summary.created, summary.failed) == (600, 0)
+    assert stats["by_status"]["429"] > 40  # a tenth of the requests, whatever the rate
+    assert paces[-1] >= 200  # the earlier AIMD decayed to about one request a second
+
+
+async def test_a_rate_that_is_not_auto_or_a_number_is_refused_before_anything_is_sent(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 2)
+    with pytest.raises(UsageError, match="give auto"):
+        await run_import(source, sandbox, rate="fast")
+    assert (await sandbox.stats())["requests"] == 0

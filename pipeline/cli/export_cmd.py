@@ -79,7 +79,7 @@ def export(
     search: Search = None,
     include_archived: IncludeArchived = False,
     concurrency: Concurrency = 8,
-    rate: Rate = 10.0,
+    rate: Rate = "auto",
     max_retries: MaxRetries = 6,
     max_wait: MaxWait = 600.0,
     timeout: Timeout = 30.0,

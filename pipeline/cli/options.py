@@ -1,5 +1,6 @@
 """The argument and options more than one command takes, defined once so that `validate`,
-`run` and `export` spell, default and explain them alike."""
+`run`, `plan` and `export` spell, default and explain them alike (`--rate` and
+`--concurrency` for every command that sends)."""
 
 from __future__ import annotations
 
@@ -39,16 +40,38 @@ AsJson = Annotated[
     bool, typer.Option("--json", help="Print the result as one JSON object on stdout.")
 ]
 
-# How a command that talks to the API connects, paces and retries (`run`, `export`).
-Concurrency = Annotated[int, typer.Option(min=1, max=256, help="Requests in flight at once.")]
+
+# How a command that talks to the API connects, paces and retries (`run`, `plan`, `export`).
+def _rate(value: str) -> str:
+    """`--rate` as given, once it is one the sending takes (checked where it is used)."""
+    from pipeline.send.rate import check_rate
+
+    try:
+        check_rate(value.strip().lower())
+    except ValueError:
+        raise typer.BadParameter("give auto, a number of requests per second, or 0") from None
+    return value.strip().lower()
+
+
 Rate = Annotated[
-    float,
+    str,
     typer.Option(
-        min=0.0,
-        help="Requests per second at most; slows down on 429. 0 = unlimited: no pacing, "
-        "only Retry-After pauses (against a rate-limited server, give a rate).",
+        metavar="auto|N",
+        callback=_rate,
+        help="auto (default): find the server's pace; start slowly, speed up while answers "
+        "are clean, slow down on 429 or rising latency. N: the same, never above N "
+        "requests/s. 0: no pacing, only Retry-After pauses.",
     ),
 ]
+Concurrency = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=256,
+        help="Requests in flight at most; under a pace about rate x latency are.",
+    ),
+]
+
 MaxRetries = Annotated[
     int, typer.Option(min=0, help="Retries per request on 5xx and network faults.")
 ]

@@ -67,7 +67,12 @@ class RunProgress:
         elif progress.outcome is None:
             self._start(progress.total)
         elif self._bar is not None and self._task is not None:
-            self._bar.update(self._task, completed=progress.done, failed=progress.failed)
+            self._bar.update(
+                self._task,
+                completed=progress.done,
+                failed=progress.failed,
+                pace=_pace(progress),
+            )
         elif self._mode == "plain":
             now = self._clock()
             if now - self._last_line >= self._interval:
@@ -83,7 +88,7 @@ class RunProgress:
 
         self._bar = progress_bar(self._stream)
         self._bar.start()
-        self._task = self._bar.add_task("rows", total=total, failed=0)
+        self._task = self._bar.add_task("rows", total=total, failed=0, pace="")
 
     def _waiting(self, seconds: float) -> None:
         """A pause long enough to look like a hang is said at once, bar or not; once per
@@ -104,7 +109,15 @@ class RunProgress:
         rate = progress.done / elapsed
         left = progress.total - progress.done
         eta = f", about {left / rate:.0f}s left" if rate > 0 else ""
+        pace = _pace(progress)
         return (
             f"label-import: {progress.done}/{progress.total} rows sent, {rate:.1f} rows/s, "
-            f"{progress.failed} failed{eta}"
+            f"{progress.failed} failed{', ' + pace if pace else ''}{eta}"
         )
+
+
+def _pace(progress: Progress) -> str:
+    """The pace the requests go at, and whether they wait on the server right now."""
+    if progress.waiting:
+        return "waiting on the server (429)"
+    return f"pace {progress.pace:.0f}/s" if progress.pace else ""

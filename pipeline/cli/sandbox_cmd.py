@@ -5,6 +5,7 @@ The emulator (and aiohttp.web) is imported when the command runs, not when the C
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -44,6 +45,14 @@ ErrorRate = Annotated[float, typer.Option(min=0.0, max=1.0, help="Share answered
 RateLimit = Annotated[
     float, typer.Option(min=0.0, help="Requests/s per organisation; excess gets 429.")
 ]
+RateLimitSchedule = Annotated[
+    str | None,
+    typer.Option(
+        metavar="S:N,...",
+        help="Change --rate-limit mid-run: from S seconds after the first request, N/s "
+        "(0 = unlimited), e.g. 20:50 halves a limit of 100 after 20 s.",
+    ),
+]
 DropRate = Annotated[
     float, typer.Option(min=0.0, max=1.0, help="Share closed before the label is stored.")
 ]
@@ -70,6 +79,7 @@ def sandbox(
     jitter_ms: JitterMs = 0.0,
     error_rate: ErrorRate = 0.0,
     rate_limit: RateLimit = 0.0,
+    rate_limit_schedule: RateLimitSchedule = None,
     drop_rate: DropRate = 0.0,
     ambiguous_rate: AmbiguousRate = 0.0,
     throttle_rate: ThrottleRate = 0.0,
@@ -88,6 +98,7 @@ def sandbox(
         jitter_ms=jitter_ms,
         error_rate=error_rate,
         rate_limit=rate_limit,
+        rate_limit_schedule=_schedule(rate_limit_schedule or ""),
         drop_rate=drop_rate,
         ambiguous_rate=ambiguous_rate,
         throttle_rate=throttle_rate,
@@ -95,10 +106,7 @@ def sandbox(
         seed=seed,
     )
     _refuse_unusable(host, port, db, allow_remote=allow_remote)
-    try:
-        _serve(config, host, port, db)
-    except Exception as exc:
-        raise fail(PREFIX, exc) from None
+    _serve(config, host, port, db)
 
 
 def _refuse_unusable(host: str, port: int, db: Path | None, *, allow_remote: bool) -> None:
@@ -144,6 +152,24 @@ def _organisations(pairs: list[str]) -> tuple[Organisation, ...]:
     return tuple(orgs)
 
 
+def _schedule(text: str) -> tuple[tuple[float, float], ...]:
+    """`S:N,S:N` as (seconds, limit) pairs; a malformed one is click's usage error."""
+    steps: list[tuple[float, float]] = []
+    for step in filter(None, (part.strip() for part in text.split(","))):
+        at, _, limit = step.partition(":")
+        try:
+            pair = (float(at), float(limit))
+        except ValueError:
+            pair = (-1.0, -1.0)
+        if min(pair) < 0 or not all(map(math.isfinite, pair)):
+            raise typer.BadParameter(
+                f"'{shown(step)}' is not SECONDS:LIMIT (two numbers ≥ 0, e.g. 20:50)",
+                param_hint="--rate-limit-schedule",
+            )
+        steps.append(pair)
+    return tuple(steps)
+
+
 def _projects(ids: list[str]) -> tuple[str, ...]:
     """The declared project ids, each a UUID; a malformed one is click's usage error."""
     import uuid
@@ -165,6 +191,13 @@ def _projects_line(projects: tuple[str, ...]) -> str:
 
 
 def _serve(config: SandboxConfig, host: str, port: int, db: Path | None) -> None:
+    try:
+        _serve_until_stopped(config, host, port, db)
+    except Exception as exc:
+        raise fail(PREFIX, exc) from None
+
+
+def _serve_until_stopped(config: SandboxConfig, host: str, port: int, db: Path | None) -> None:
     import asyncio
     import sqlite3
 

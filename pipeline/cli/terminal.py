@@ -42,6 +42,7 @@ def progress_bar(stream: TextIO) -> Bar:
         _RateColumn(),
         TimeRemainingColumn(),
         TextColumn("[red]{task.fields[failed]} failed"),
+        TextColumn("{task.fields[pace]}", markup=False),
         console=Console(file=stream),
         transient=True,
     )

@@ -35,18 +35,39 @@ class Fate(Enum):
 
 
 class TokenBucket:
-    """`rate` tokens per second with room for one second's worth; an empty bucket is a 429."""
+    """`rate` tokens per second with room for one second's worth; an empty bucket is a 429.
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+    `schedule` changes the rate as time goes: (seconds after the bucket was made, the rate
+    from then on), in any order; a rate of 0 grants everything.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        schedule: tuple[tuple[float, float], ...] = (),
+    ) -> None:
+        self._clock = clock
+        self._stamp = self._born = clock()
+        self._schedule = sorted(schedule)
+        self._rate = 0.0
+        self._set(rate)
+
+    def _set(self, rate: float) -> None:
+        """A new rate keeps the tokens there are; after no limit, the bucket starts full."""
+        if not self._rate:
+            self._tokens = max(1.0, rate)
         self._rate = rate
         self._capacity = max(1.0, rate)
-        self._tokens = self._capacity
-        self._clock = clock
-        self._stamp = clock()
 
     def take(self) -> float:
         """Take a token: 0.0 when granted, else the seconds until one will be there."""
         now = self._clock()
+        while self._schedule and now - self._born >= self._schedule[0][0]:
+            self._set(self._schedule.pop(0)[1])
+        if not self._rate:
+            self._stamp = now
+            return 0.0
         self._tokens = min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
         self._stamp = now
         if self._tokens >= 1.0:
@@ -69,11 +90,13 @@ class Faults:
 
     def retry_after(self, org: str) -> int | None:
         """None when the organisation may send now, else whole seconds for `Retry-After`."""
-        if not self._config.rate_limit:
+        cfg = self._config
+        if not cfg.rate_limit and not cfg.rate_limit_schedule:
             return None
         bucket = self._buckets.get(org)
         if bucket is None:
-            bucket = self._buckets[org] = TokenBucket(self._config.rate_limit, self._clock)
+            bucket = TokenBucket(cfg.rate_limit, self._clock, cfg.rate_limit_schedule)
+            self._buckets[org] = bucket
         wait = bucket.take()
         return None if wait == 0.0 else max(1, math.ceil(wait))
 

@@ -19,6 +19,13 @@ from pipeline.send.stop import Stop
 
 T = TypeVar("T")
 
+# The default cap on requests in flight. It is a cap, not a target: under a pace, about
+# rate times latency requests are in flight (Little's law) and the other workers wait at the
+# gate. With no limit, more in flight is more throughput on a small machine (each event-loop
+# turn does more work): the 50 ms sandbox takes 960/s at 64, 1,800 at 128 and 3,300 at 256
+# (benchmarks/RESULTS.md, issue 12), and a 300 ms server up to about 850/s at 256.
+CONCURRENCY = 256
+
 
 async def run_pool(
     handle: Callable[[T], Awaitable[None]], items: Iterable[T], *, concurrency: int, stop: Stop

@@ -2,9 +2,10 @@
 
 What is retried is the answer's to say (`Answer.retryable`, answers.py); this module
 decides how many times and how long to wait between attempts (full-jitter backoff, or the
-server's `Retry-After` as a pool-wide pause). Two budgets end a request's retries: 5xx
-and network faults spend `max_retries`; a 429 is the server asking for time, not a
-failure, so being throttled spends only `max_wait` seconds, however many 429s that takes.
+server's `Retry-After`, a pool-wide pause unless rate.py says the 429s are not ours).
+Two budgets end a request's retries: 5xx and network faults spend `max_retries`; a 429
+is the server asking for time, not a failure, so being throttled spends only `max_wait`
+seconds, however many 429s that takes.
 
 Tests shorten every wait with `shortened_waits` (as stamina's testing mode does) instead of
 passing a policy through the public API: the retry logic under test stays the real one,
@@ -122,17 +123,21 @@ async def send_with_retries(send: Callable[[], Awaitable[Answer]], sending: Send
             return Attempted(None, budget.attempts, acted)
         budget.attempts += 1
         stats.requests += 1
+        sent = time.monotonic()
         if stats.first_sent is None:
-            stats.first_sent = time.monotonic()
+            stats.first_sent = sent
         answer = await send()
         stats.last_answer = time.monotonic()
+        # Only an answer the server worked on says how long its queue is.
+        worked = not answer.retryable and answer.kind != "fatal"
+        gate.answered(
+            throttled=answer.throttled, latency=stats.last_answer - sent if worked else None
+        )
         if sending.breaker.opens(answer):
             stop.request("unreachable", sending.breaker.message(answer))
         if not answer.retryable:
             return Attempted(answer, budget.attempts, acted)
         acted = acted or answer.may_have_acted
-        if answer.throttled:
-            gate.throttle()
         spent = budget.spend(answer)
         if spent:
             return Attempted(answer, budget.attempts, acted, spent)
@@ -170,9 +175,14 @@ class _Budget:
 
 
 async def _before_retry(answer: Answer, attempts: int, sending: Sending) -> None:
-    """Honour the server's `Retry-After` as a pause of the whole pool, else back off alone."""
+    """Honour the server's `Retry-After` (as a pause of the whole pool unless the gate
+    says it is this request's alone), else back off alone."""
     policy = sending.policy
-    if answer.retry_after is not None:
-        sending.gate.pause(min(answer.retry_after, policy.retry_after_cap))
-    else:
+    if answer.retry_after is None:
         await sending.stop.wait(policy.backoff(attempts - 1, sending.rng))
+        return
+    wait = min(answer.retry_after, policy.retry_after_cap)
+    if sending.gate.pauses_pool(throttled=answer.throttled):
+        sending.gate.pause(wait)
+    else:
+        await sending.stop.wait(wait)

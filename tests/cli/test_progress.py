@@ -69,6 +69,32 @@ def test_a_long_pause_the_server_asked_for_is_said_at_once_a_short_one_is_not() 
         assert "label-import: waiting 120s: the server asked to slow down (Retry-After)" in shown
 
 
+def test_the_line_shows_the_pace_and_when_the_server_holds_the_sending() -> None:
+    stream, clock = io.StringIO(), Clock()
+    with RunProgress(mode="plain", stream=stream, clock=clock, interval=0.0) as progress:
+        progress(Progress(0, 10, 0))
+        clock.now += 1
+        progress(Progress(2, 10, 0, DONE, pace=48.6))
+        clock.now += 1
+        progress(Progress(3, 10, 0, DONE, pace=34.0, waiting=True))
+        clock.now += 1
+        progress(Progress(4, 10, 0, DONE))  # --rate 0: no pace to show
+    first, second, third = stream.getvalue().splitlines()
+    assert first == "label-import: 2/10 rows sent, 2.0 rows/s, 0 failed, pace 49/s, about 4s left"
+    assert "0 failed, waiting on the server (429), about" in second
+    assert "pace" not in third and "waiting" not in third
+
+
+def test_the_bar_shows_the_pace() -> None:
+    stream = io.StringIO()
+    with RunProgress(mode="rich", stream=stream) as progress:
+        progress(Progress(0, 2, 0))
+        progress(Progress(1, 2, 0, DONE, pace=77.0))
+        bar = progress._bar
+        assert bar is not None
+        assert bar.tasks[0].fields["pace"] == "pace 77/s"  # the bar's last column
+
+
 def test_the_summary_table_shows_counts_effort_files_and_errors() -> None:
     summary = ImportSummary(
         total=3,

@@ -128,6 +128,32 @@ def test_usage_errors_exit_2_with_one_line(
     assert_one_line_and_no_traceback(result)
 
 
+@pytest.mark.parametrize("rate", ["fast", "-2", "nan"])
+def test_a_rate_that_is_not_auto_or_a_number_is_a_usage_error(tmp_path: Path, rate: str) -> None:
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 2)
+    result = invoke(str(source), "--sandbox", "--rate", rate)
+    assert result.exit_code == 2
+    assert "--rate" in result.stderr and "give auto" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_command_that_sends_shares_its_librarys_pace_defaults() -> None:
+    import inspect
+
+    from pipeline.cli.export_cmd import export
+    from pipeline.cli.plan_cmd import plan
+    from pipeline.cli.run_cmd import run
+    from pipeline.exporter import export_labels
+    from pipeline.importer import import_labels
+
+    for command, library in ((run, import_labels), (plan, import_labels), (export, export_labels)):
+        command_defaults = inspect.signature(command).parameters
+        library_defaults = inspect.signature(library).parameters
+        assert command_defaults["rate"].default == library_defaults["rate"].default == "auto"
+        assert command_defaults["concurrency"].default == library_defaults["concurrency"].default
+
+
 @pytest.mark.parametrize(
     ("dotenv", "says"),
     [

@@ -118,7 +118,14 @@ def test_port_in_use_is_one_line_and_exit_2() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("--error-rate", "1.5"), ("--org", "no-colon"), ("--rate-limit", "-1")],
+    [
+        ("--error-rate", "1.5"),
+        ("--org", "no-colon"),
+        ("--rate-limit", "-1"),
+        ("--rate-limit-schedule", "10"),
+        ("--rate-limit-schedule", "10:fast"),
+        ("--rate-limit-schedule", "10:50,-1:5"),
+    ],
 )
 def test_bad_dials_are_usage_errors(args: tuple[str, ...]) -> None:
     result = refused("--port", "0", *args)

@@ -129,6 +129,34 @@ def test_token_bucket_refills_at_its_rate() -> None:
     assert bucket.take() > 0
 
 
+def test_a_scheduled_limit_changes_mid_run() -> None:
+    now = [0.0]
+    bucket = TokenBucket(10, clock=lambda: now[0], schedule=((5.0, 2), (8.0, 0)))
+    now[0] = 4.9
+    assert [bucket.take() for _ in range(10)] == [0.0] * 10
+    now[0] = 5.0  # down to two a second: the bucket is as empty as it was
+    assert bucket.take() == pytest.approx(0.5 - 0.1 * 2 / 2, abs=0.05)
+    now[0] = 7.0  # and holds two at most
+    assert [bucket.take() for _ in range(2)] == [0.0] * 2
+    assert bucket.take() == pytest.approx(0.5)
+    now[0] = 8.0  # no limit from here on
+    assert [bucket.take() for _ in range(100)] == [0.0] * 100
+
+
+async def test_a_rate_limit_schedule_starts_with_the_first_request(
+    sandbox_factory: SandboxFactory,
+) -> None:
+    handle = await sandbox_factory(rate_limit_schedule=((0.0, 3),))
+    async with api_for(handle, "demo-key", "demo-secret") as client:
+        statuses = Counter([(await client.list()).status for _ in range(6)])
+    assert statuses == {200: 3, 429: 3}
+
+
+def test_a_negative_schedule_is_refused() -> None:
+    with pytest.raises(ValueError, match="rate_limit_schedule"):
+        SandboxConfig(rate_limit_schedule=((1.0, -5),))
+
+
 async def test_latency_and_jitter_delay_every_answer(sandbox_factory: SandboxFactory) -> None:
     handle = await sandbox_factory(latency_ms=80, jitter_ms=40, seed=5)
     async with api_for(handle) as api:

@@ -1,4 +1,4 @@
-"""The rate gate on a hand-driven clock: spacing, pool-wide pauses, AIMD."""
+"""The rate gate: spacing, pool-wide pauses, a new pace at once, answers to the pace."""
 
 from __future__ import annotations
 
@@ -56,33 +56,51 @@ async def test_a_pause_holds_every_caller() -> None:
     assert time.now == 2.5
 
 
-async def test_a_429_cuts_the_rate_once_per_burst_and_quiet_regrows_it() -> None:
+async def test_a_new_pace_holds_from_the_next_request_however_many_wait() -> None:
+    gate = RateGate(200)
+    stamps: list[float] = []
+    tenth = anyio.Event()
+
+    async def caller() -> None:
+        for _ in range(3):
+            await gate.acquire()
+            stamps.append(anyio.current_time())
+            if len(stamps) == 10:
+                tenth.set()
+
+    async with anyio.create_task_group() as group:
+        for _ in range(20):
+            group.start_soon(caller)
+        await tenth.wait()
+        assert gate.pace is not None
+        gate.pace.rate = 20  # as a cut does, while 19 callers wait for their turn
+        cut = len(stamps)
+
+    gaps = [b - a for a, b in zip(stamps[cut:], stamps[cut + 1 :], strict=False)]
+    assert len(gaps) >= 40
+    assert min(gaps) >= 0.05 - 0.021  # 20/s apart, give or take the gate's tolerance
+    assert stamps[-1] - stamps[cut] >= 0.9 * len(gaps) / 20
+
+
+async def test_answers_reach_the_pace_which_cuts_from_what_the_second_before_saw() -> None:
     time = FakeTime()
     gate = RateGate(100, clock=time.clock, wait=time.wait)
-    await gate.acquire()
-
-    for _ in range(8):  # the answers of one burst of requests in flight
-        gate.throttle()
-    assert gate.rate == 100 * DECREASE
-
-    time.now += 5.0  # one quiet second, then 4 s of regrowth at 5% of the ceiling per s
-    await gate.acquire()
-    assert gate.rate == pytest.approx(100 * DECREASE + 4 * 5)
-    time.now += 10.0
-    await gate.acquire()
-    assert gate.rate == 100  # regrown, but never above the ceiling
-
-    time.now += 0.5
-    gate.throttle()
-    time.now += 1.5
-    await gate.acquire()
-    assert 100 * DECREASE < gate.rate < 100
+    await sends(gate, time, 20)
+    gate.pause(1.0)
+    assert gate.waiting and gate.pauses_pool(throttled=True)
+    await sends(gate, time, 20)
+    assert not gate.waiting
+    for i in range(40):
+        gate.answered(throttled=i % 2 == 0, latency=0.03)
+    # The first 429 came when the last second had seen the 20 sent after the pause.
+    assert gate.rate == pytest.approx(20 * DECREASE)
 
 
 async def test_unlimited_never_waits() -> None:
     time = FakeTime()
     gate = RateGate(0, clock=time.clock, wait=time.wait)
     await sends(gate, time, 1000)
-    gate.throttle()
+    for _ in range(100):
+        gate.answered(throttled=True, latency=None)
     await gate.acquire()
-    assert time.now == 0.0
+    assert (time.now, gate.rate, gate.pace) == (0.0, 0.0, None)

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.send.answers import Answer
 from pipeline.send.breaker import Breaker
-from pipeline.send.rate import DECREASE, RateGate
+from pipeline.send.rate import RateGate
 from pipeline.send.retry import Attempted, RetryPolicy, Sending, SendStats, send_with_retries
 from pipeline.send.stop import Stop
 from tests.send.clock import FakeTime
@@ -25,6 +25,7 @@ THROTTLED = Answer("transient", 429, "slow down")
 REFUSED = Answer("transient", None, "ClientConnectorError")
 LOST = Answer("ambiguous", None, "ServerDisconnectedError")
 NO_WAITS = RetryPolicy(max_retries=6, base=0.0, cap=0.0, retry_after_cap=0.0)
+NO_RETRY_LIMIT = RetryPolicy(max_retries=100, base=0.0, cap=0.0, retry_after_cap=0.0)
 
 
 class Script:
@@ -118,13 +119,14 @@ async def test_retry_after_pauses_the_whole_gate_capped_by_the_policy() -> None:
     assert time.now == 2.5  # and the pause is over for everyone
 
 
-async def test_a_429_throttles_the_gate() -> None:
+async def test_every_answer_reaches_the_pace_429s_slow_it_5xx_do_not() -> None:
     time = FakeTime()
     gate = RateGate(100, clock=time.clock, wait=time.wait)
-    await send_with_retries(Script(THROTTLED, OK), sending(gate=gate))
-    assert gate.rate == 100 * DECREASE
+    done = await send_with_retries(Script(*[THROTTLED] * 40, OK), sending(gate=gate))
+    assert done.answer == OK
+    assert gate.rate < 90  # cut to DECREASE of what was sent, a little over 100/s
     untouched = RateGate(100, clock=time.clock, wait=time.wait)
-    await send_with_retries(Script(BUSY, OK), sending(gate=untouched))
+    await send_with_retries(Script(*[BUSY] * 40, OK), sending(NO_RETRY_LIMIT, gate=untouched))
     assert untouched.rate == 100
 
 
