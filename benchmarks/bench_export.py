@@ -6,7 +6,7 @@ labels of every type; then, in turns, this process exports them all:
 - ours: `export_labels(OUT.csv)`, the whole export: paged 500 at a time through the
   client, rate gate and retries, every label turned into validate's columns, sorted and
   written atomically. Once with `--rate 0` (like the references, unpaced) and once with
-  the command's defaults (`--rate 10`);
+  the command's defaults (`--rate auto`);
 - the reference a hand-written export would be: an aiohttp loop over `?page=N&limit=500`
   until `next` is null, writing each label's fields to a CSV with `csv.DictWriter`;
 - the bare paging loop alone, which writes nothing, as the floor.
@@ -39,6 +39,7 @@ from typing import Any
 import aiohttp
 
 from pipeline.exporter import export_labels
+from pipeline.send.rate import AUTO, RateSetting
 
 LABELS = "/model-hub/annotations-labels/"
 KEY, SECRET = "demo-key", "demo-secret"
@@ -128,7 +129,7 @@ async def bare_paging(url: str, out: Path) -> int:
     return len(await pages(url))
 
 
-def ours(rate: float) -> Export:
+def ours(rate: RateSetting) -> Export:
     async def run(url: str, out: Path) -> int:
         summary = await export_labels(out, rate=rate, base_url=url, api_key=KEY, secret_key=SECRET)
         if summary.stopped:
@@ -172,7 +173,7 @@ def main() -> None:
         "hand-written export (aiohttp loop + csv)": hand_written_export,
         "bare aiohttp paging loop": bare_paging,
     }
-    paced = "export_labels, defaults (--rate 10)"
+    paced = "export_labels, defaults (--rate auto)"
     turns: dict[str, list[tuple[float, float]]] = {name: [] for name in [*contenders, paced]}
     with sandbox() as url, tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "out.csv"
@@ -180,8 +181,8 @@ def main() -> None:
         for turn in range(args.repeat):
             for name, run in contenders.items():
                 turns[name].append(timed(run, url, out, args.labels))
-            if turn < 3:  # 2 s a turn, and always the same: the pace decides it
-                turns[paced].append(timed(ours(10.0), url, out, args.labels))
+            if turn < 3:  # a few turns: the pace found, not the code, decides it
+                turns[paced].append(timed(ours(AUTO), url, out, args.labels))
     for name, spent in turns.items():
         report(name, spent, args.labels)
     ours_turns = turns["export_labels, --rate 0"]
