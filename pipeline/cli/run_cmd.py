@@ -19,6 +19,7 @@ import typer
 from pipeline.cli.app import app
 from pipeline.cli.failures import fail
 from pipeline.cli.interrupt import end_on_signals, interrupted
+from pipeline.cli.losses import tell_losses
 from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
 from pipeline.cli.rerun import rerun_command
 from pipeline.cli.safe import json_text, shown
@@ -229,6 +230,7 @@ def _tell(
     the command that re-runs the failed rows (`rerun` of the failed-rows file)."""
     for warning in summary.file_warnings:
         typer.echo(f"{PREFIX}: {shown(warning)}", err=True)
+    tell_losses(PREFIX, summary.losses, sent=not summary.dry_run)
     command = rerun(summary.failed_rows) if summary.failed_rows else ""
     if table is not None:
         table(summary, command)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.rows import STATUSES, RowOutcome, StopReason
+from pipeline.rows import STATUSES, Losses, RowOutcome, StopReason
 
 
 @dataclass(slots=True)
@@ -34,6 +34,8 @@ class ImportSummary:
     # File-level notes from reading: an encoding guessed, a migration source detected,
     # archived records skipped, a sheet without label columns.
     file_warnings: list[str] = field(default_factory=list)
+    # What converting another tool's export dropped, by kind; None for a spreadsheet.
+    losses: Losses | None = None
     rows: list[RowOutcome] = field(default_factory=list, repr=False)
 
     @property
@@ -59,5 +61,6 @@ class ImportSummary:
             "stop_message": self.stop_message,
             "top_errors": [{"error": e, "rows": n} for e, n in self.top_errors],
             "file_warnings": self.file_warnings,
+            "losses": self.losses.to_dict() if self.losses else None,
             "exit_code": self.exit_code,
         }

@@ -15,7 +15,8 @@ from pipeline.errors import InputError
 from pipeline.read import Reader, Sheet
 from pipeline.read.inputs import open_input
 from pipeline.read.jsonfile import JsonReader
-from pipeline.rows import CheckedRow, Problem, RawRow
+from pipeline.read.migrate.reader import MigrationReader
+from pipeline.rows import CheckedRow, Losses, Problem, RawRow
 from pipeline.validate.columns import ColumnMap, map_columns
 from pipeline.validate.duplicates import DuplicateIndex
 from pipeline.validate.payload import writable
@@ -36,6 +37,8 @@ class ValidationResult:
     file_warnings: list[Problem] = field(default_factory=list)
     # Records of another tool's export left out on purpose (archived, no equivalent).
     skipped: int = 0
+    # What converting another tool's export dropped, by kind; None for a spreadsheet.
+    losses: Losses | None = None
 
     @property
     def ok(self) -> bool:
@@ -52,6 +55,7 @@ class ValidationResult:
             "warnings": self.warnings,
             "file_warnings": [asdict(problem) for problem in self.file_warnings],
             "problems": [asdict(problem) for problem in self.problems],
+            "losses": self.losses.to_dict() if self.losses else None,
         }
 
 
@@ -86,6 +90,12 @@ class FileCheck:
     @property
     def warnings(self) -> list[Problem]:
         return self.reader.warnings + self._warnings
+
+    @property
+    def source(self) -> str | None:
+        """The title of the tool whose export this is; None for a spreadsheet."""
+        migration = self.reader.migration if isinstance(self.reader, MigrationReader) else None
+        return migration.source.title if migration is not None else None
 
     def __iter__(self) -> Iterator[CheckedRow]:
         rows = 0
@@ -234,10 +244,13 @@ def validate_file(
     check = FileCheck(path, sheet=sheet, source=source, include_archived=include_archived)
     rows = valid = warnings = skipped = 0
     problems: list[Problem] = []
+    lost: list[tuple[str, ...]] = []
     for checked in check:
         rows += 1
         valid += checked.valid
         skipped += checked.skipped is not None
+        if checked.skipped is None:
+            lost.append(checked.raw.losses)
         for found in checked.problems:
             warnings += found.severity == "warning"
             problems.append(found)
@@ -252,4 +265,5 @@ def validate_file(
         warnings=warnings + len(file_warnings),
         problems=problems,
         file_warnings=file_warnings,
+        losses=Losses.tally(check.source, lost) if check.source else None,
     )

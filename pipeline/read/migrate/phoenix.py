@@ -41,7 +41,9 @@ def convert(record: Any, position: int) -> Definition:
     # A record that is not an object has failed already and has no direction to warn about.
     direction = mapping(record).get("optimization_direction")
     if direction not in (None, "NONE"):
-        definition.warn(None, f"optimization_direction {direction}: not supported, dropped")
+        definition.lose(
+            "score direction", f"optimization_direction {direction}: not supported, dropped"
+        )
     return definition
 
 

@@ -1,0 +1,81 @@
+"""After a migration, one line on stderr sums up what the conversion dropped, by kind, and
+`--json` has the same counts; each label's own `lost` keeps the detail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.cli.losses import tell_losses
+from pipeline.rows import Losses
+from tests.cli.test_run import invoke
+from tests.import_helpers import read_report
+from tests.paths import MIGRATION_SAMPLES
+
+PHOENIX = MIGRATION_SAMPLES / "phoenix-annotation-configs.json"
+# Two records of the sample have a score direction (MAXIMIZE, MINIMIZE); a third is archived.
+LINE = "Arize Phoenix annotation configs: 2 labels {} score direction"
+
+
+def test_a_kind_counts_once_per_label_commonest_first() -> None:
+    losses = Losses.tally("Tool", [("visibility", "scope", "visibility"), ("scope",), ()])
+    assert losses.counts == (("scope", 2), ("visibility", 1))
+    assert losses.to_dict() == {
+        "source": "Tool",
+        "lost": [{"what": "scope", "labels": 2}, {"what": "visibility", "labels": 1}],
+    }
+
+
+@pytest.mark.parametrize("archived", [False, True])
+def test_a_run_says_what_the_export_lost_on_stderr_and_in_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, archived: bool
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    extra = ["--include-archived"] if archived else []
+    result = invoke(str(PHOENIX), "--sandbox", "--json", "--rate", "0", *extra)
+    assert result.exit_code == 0, result.stderr
+    count = 3 if archived else 2
+    expected = LINE.replace("2", str(count)).format("lost")
+    assert f"label-import: {expected}\n" in result.stderr
+    assert json.loads(result.stdout)["losses"] == {
+        "source": "Arize Phoenix annotation configs",
+        "lost": [{"what": "score direction", "labels": count}],
+    }
+    report = read_report(tmp_path / "phoenix-annotation-configs.report.csv")
+    # The line counts the labels the report's `lost` names it for; a skipped record is none.
+    directed = [
+        r for r in report if "optimization_direction" in r["lost"] and r["status"] != "skipped"
+    ]
+    assert len(directed) == count
+
+
+def test_a_dry_run_and_validate_say_what_would_be_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    dry = invoke(str(PHOENIX), "--sandbox", "--dry-run", "--no-progress")
+    assert f"label-import: {LINE.format('would lose')}\n" in dry.stderr
+    checked = CliRunner().invoke(app, ["validate", str(PHOENIX), "--from", "phoenix", "--json"])
+    assert checked.stderr == f"label-import validate: {LINE.format('would lose')}\n"
+    assert json.loads(checked.stdout)["losses"]["lost"] == [
+        {"what": "score direction", "labels": 2}
+    ]
+
+
+def test_a_spreadsheet_has_no_loss_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["validate", str(MIGRATION_SAMPLES.parent / "labels.csv")])
+    assert result.stderr == ""
+    as_json = CliRunner().invoke(
+        app, ["validate", str(MIGRATION_SAMPLES.parent / "labels.csv"), "--json"]
+    )
+    assert json.loads(as_json.stdout)["losses"] is None
+
+
+def test_the_line_is_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    tell_losses("p", Losses("Tool\x1b[31m", (("scope\u202e", 1),)), sent=True)
+    assert capsys.readouterr().err == "p: Tool\\x1b[31m: 1 label lost scope\\u202e\n"
