@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pipeline.labels import LabelSpec
 from pipeline.rows import DONE_STATUSES, CheckedRow, JournalEntry, Problem, RowOutcome
+from pipeline.validate.messages import DEFAULTS_HINT
 
 OnExisting = Literal["skip", "update", "fail"]
 LabelKey = tuple[str, str, str | None]
@@ -82,12 +83,17 @@ def changes_for(payload: Mapping[str, Any], existing: Mapping[str, Any]) -> dict
 
 def _problem_text(problems: Sequence[Problem]) -> str:
     errors = [p for p in problems if p.severity == "error"] or list(problems)
+    return _joined(errors) or "invalid row"
+
+
+def _joined(problems: Iterable[Problem]) -> str:
+    """Problems as one report cell: `column: message (hint)`, separated by semicolons."""
     parts = []
-    for problem in errors:
+    for problem in problems:
         where = f"{problem.column}: " if problem.column else ""
         hint = f" ({problem.hint})" if problem.hint else ""
         parts.append(f"{where}{problem.message}{hint}")
-    return "; ".join(parts) or "invalid row"
+    return "; ".join(parts)
 
 
 def outcome_for(checked: CheckedRow) -> RowOutcome:
@@ -104,6 +110,21 @@ def outcome_for(checked: CheckedRow) -> RowOutcome:
         if raw.notes
         else "",
         losses=raw.losses,
+        warnings=_warnings(checked),
+    )
+
+
+def _warnings(checked: CheckedRow) -> str:
+    """What `validate` warns about the label the row makes (a value the UI caps, a setting
+    sent as written), so the report says it too. Left out: a migration's own notes (its
+    `lost`), a skipped row's reason (its `error`) and the defaults filled in."""
+    if checked.raw.skip is not None or not checked.problems:
+        return ""
+    notes = checked.raw.notes
+    return _joined(
+        p
+        for p in checked.problems
+        if p.severity == "warning" and p.hint != DEFAULTS_HINT and p not in notes
     )
 
 

@@ -119,6 +119,9 @@ class RowOutcome:
     lost: str = ""
     # The same losses as short phrases by kind (RawRow.losses), for a run's summary.
     losses: tuple[str, ...] = ()
+    # What validation warns about the label besides the migration's notes (a value the
+    # Future AGI UI caps, a setting sent as written), as `validate` words it.
+    warnings: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,9 @@ SERVER_WORDING = {
 }
 
 UI_CAP_HINT = "fine for the API, but the UI will not show it fully"
+# The hint of the note that defaults were filled in: the one warning a run's report leaves
+# out, since nearly every row without settings gets it and it changes nothing.
+DEFAULTS_HINT = "fill these columns to choose other values"
 SURROGATE_HINT = (
     "the text holds half of a UTF-16 character pair (a broken \\ud800-style escape); "
     "delete it or type the character again"
@@ -96,7 +99,7 @@ def defaults_filled(filled: dict[str, Any]) -> tuple[str, str]:
     return (
         "defaults filled: "
         + ", ".join(f"{key}={json.dumps(value)}" for key, value in filled.items()),
-        "fill these columns to choose other values",
+        DEFAULTS_HINT,
     )
 
 
