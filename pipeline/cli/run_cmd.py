@@ -227,11 +227,13 @@ def _tell(
     rerun: Callable[[str], str],
 ) -> None:
     """The file's warnings on stderr; the summary on stdout, as a table or as JSON, with
-    the command that re-runs the failed rows (`rerun` of the failed-rows file)."""
+    the command that re-runs the failed rows (`rerun` of the failed-rows file). A stopped
+    run has none: rows it did not send are in no failed-rows file; `--resume` sends them."""
     for warning in summary.file_warnings:
         typer.echo(f"{PREFIX}: {shown(warning)}", err=True)
     tell_losses(PREFIX, summary.losses, sent=not summary.dry_run)
-    command = rerun(summary.failed_rows) if summary.failed_rows else ""
+    failed = summary.failed_rows if summary.stopped is None else None
+    command = rerun(failed) if failed else ""
     if table is not None:
         table(summary, command)
         return

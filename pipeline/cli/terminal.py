@@ -73,6 +73,7 @@ def print_summary(summary: ImportSummary, rerun: str, *, console: Console) -> No
     if summary.failed_rows:
         # Never wrapped: a line break inside the command would break it when pasted.
         console.print(Text(f"rows to fix: {shown(summary.failed_rows)}"), soft_wrap=True)
+    if rerun:
         console.print(Text(f"fix them, then run: {shown(rerun)}"), soft_wrap=True)
     if summary.stopped:
         console.print(Text.assemble(("stopped:", "bold red"), " ", shown(summary.stop_message)))

@@ -119,3 +119,22 @@ def test_the_json_summary_has_the_command_without_the_first_inputs_options(
         "label-import run out/labels.failed.csv --report out/labels.failed.report.json "
         "--concurrency 3 --rate 0.0 --json --sandbox"
     )
+
+
+@pytest.mark.cli
+async def test_a_stopped_run_prints_no_rerun_command(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    """Rows a stopped run did not send are in no failed-rows file: `--resume` sends them,
+    so a command re-running only the failed rows would leave them out."""
+    box = await our_sandbox(sandbox_factory, projects=("6f1c2b9e-0000-4000-8000-000000000001",))
+    unknown = "6f1c2b9e-0000-4000-8000-000000000002"
+    rows = "".join(f"label-{i},text,{unknown}\n" for i in range(4))
+    (tmp_path / "labels.csv").write_text(f"name,type,project\n{rows}bad,nonsense,\n")
+    args = ("labels.csv", "--base-url", box.url, "--max-failures", "1", "--concurrency", "1")
+    code, out, err = await run_cli(*args, "--rate", "0", "--json", cwd=tmp_path)
+    summary = json.loads(out)
+    assert (code, summary["stopped"]) == (3, "max_failures"), err
+    assert summary["failed_rows"] and summary["rerun"] is None
+    code, out, _ = await run_cli(*args, "--rate", "0", "--no-progress", cwd=tmp_path)
+    assert "rows to fix: " in out and PROMPT not in out
