@@ -105,7 +105,7 @@ def test_the_json_summary_has_the_command_without_the_first_inputs_options(
     result = invoke(
         "labels.csv",
         "--report",
-        "out/r.json",
+        "my out/r.json",
         "--concurrency",
         "3",
         "--rate",
@@ -116,7 +116,7 @@ def test_the_json_summary_has_the_command_without_the_first_inputs_options(
     )
     assert result.exit_code == 1, result.stderr
     assert json.loads(result.stdout)["rerun"] == (
-        "label-import run out/labels.failed.csv --report out/labels.failed.report.json "
+        "label-import run 'my out/labels.failed.csv' --report 'my out/labels.failed.report.json' "
         "--concurrency 3 --rate 0.0 --json --sandbox"
     )
 
