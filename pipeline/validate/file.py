@@ -249,8 +249,8 @@ def validate_file(
         rows += 1
         valid += checked.valid
         skipped += checked.skipped is not None
-        if checked.skipped is None:
-            lost.append(checked.raw.losses)
+        if checked.raw.losses and checked.skipped is None:
+            lost.append(checked.raw.losses)  # only rows with losses: memory stays flat
         for found in checked.problems:
             warnings += found.severity == "warning"
             problems.append(found)
