@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from pipeline.cli.safe import shown
-from pipeline.rows import Losses
+
+if TYPE_CHECKING:  # pipeline.rows loads pydantic, which `--help` must not pay for
+    from pipeline.rows import Losses
 
 
 def tell_losses(prefix: str, losses: Losses | None, *, sent: bool) -> None:
