@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Container, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial, wraps
@@ -25,7 +25,7 @@ import anyio
 from pydantic import SecretStr
 
 from pipeline.errors import UsageError
-from pipeline.plan import Job, OnExisting, index_labels, plan
+from pipeline.plan import Job, OnExisting, index_labels, plan, preview
 from pipeline.report.journal import Journal, journal_path, read_journal
 from pipeline.report.lock import output_lock
 from pipeline.report.summary import ImportSummary
@@ -107,7 +107,7 @@ class _Run:
     rows: list[CheckedRow]
     journal: dict[tuple[str | None, int], JournalEntry]
     journal_file: Path
-    on_existing: OnExisting
+    on_existing: OnExisting | None
     max_failures: int | str | None
     resume: bool
     dry_run: bool
@@ -139,7 +139,7 @@ async def import_labels(
     max_retries: int = 6,
     max_wait: float = MAX_WAIT_S,
     timeout: float = 30.0,  # noqa: ASYNC109  (per-attempt HTTP timeout, the --timeout knob)
-    on_existing: OnExisting = "skip",
+    on_existing: OnExisting | None = None,
     resume: bool = False,
     dry_run: bool = False,
     max_failures: int | str | None = None,
@@ -168,12 +168,18 @@ async def import_labels(
         max_wait: seconds a request may spend throttled (429s, waiting as `Retry-After`
             asks) before its row fails; 429s do not spend `max_retries`.
         timeout: seconds per attempt.
-        on_existing: a label with the same name, type and project exists: `skip` it
-            (report `existing`), `update` its description and settings, or `fail` the row.
+        on_existing: a label with the same name, type and project exists: `"skip"` it
+            (report `existing`, naming any keys that differ in `error`), `"update"` its
+            description and settings where they differ (`updated`), or `"fail"` the row.
+            None (the default) skips a label that is as the row asks and reports one with
+            other settings `existing_differs` (exit code 1), sending nothing for it.
         resume: skip rows that the journal of an earlier run says are done.
-        dry_run: validate and plan (the existing labels are listed), create nothing; the
-            plan is written to `<input stem>.plan.<report's extension>` beside the report,
-            and the report, failed-rows file and journal are left as they are.
+        dry_run: validate and plan (the existing labels are listed), create nothing. Every
+            row gets a planned status (`create`, `update`, `unchanged`,
+            `existing_differs`, `invalid`, `skipped`; `failed` under `"fail"`), counted
+            in the summary; the plan is written to `<input stem>.plan.<report's
+            extension>` beside the report, and the report, failed-rows file and journal
+            are left as they are. Exit code 1 when a row would not be done.
         max_failures: stop after this many failed rows, or `"P%"` of the rows to send.
         base_url, api_key, secret_key: default to FI_BASE_URL, FI_API_KEY, FI_SECRET_KEY
             (environment or `.env`).
@@ -284,7 +290,7 @@ async def _plan_and_send(
             index = index_labels(existing)
             outcomes, jobs = plan(run.rows, index, on_existing=run.on_existing, journal=run.journal)
             if run.dry_run:
-                _mark_dry_run(outcomes, jobs, {project for _, _, project in index})
+                preview(outcomes, jobs, {project for _, _, project in index})
             else:
                 await _send(run, jobs, outcomes, client, sending, concurrency)
     if hard_stop.cancelled_caught:
@@ -371,21 +377,6 @@ def _journal_failed(run: _Run, stop: Stop, exc: OSError) -> None:
     )
     run.unwritten.failures.append(message)
     stop.request("fatal", message)
-
-
-def _mark_dry_run(
-    outcomes: list[RowOutcome], jobs: Sequence[Job], listed_projects: Container[str | None]
-) -> None:
-    """Say what each job would do. A project whose labels the listing did not show may not
-    exist: the server lists nothing for a project it does not have, so that is unchecked."""
-    for job in jobs:
-        project = job.label.project
-        unchecked = (
-            f" (project {project} not checked: the server lists no labels for it)"
-            if project is not None and project not in listed_projects
-            else ""
-        )
-        outcomes[job.index].error = f"dry run: would {job.action}{unchecked}"
 
 
 class _Signals:
@@ -477,6 +468,10 @@ def _finish(
         failed=counts["failed"],
         not_attempted=counts["not_attempted"],
         skipped=counts["skipped"],
+        existing_differs=counts["existing_differs"],
+        create=counts["create"],
+        update=counts["update"],
+        unchanged=counts["unchanged"],
         requests=stats.requests,
         retries=stats.retries,
         elapsed_s=time.monotonic() - started,

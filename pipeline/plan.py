@@ -2,15 +2,17 @@
 
 Every row gets a `RowOutcome` (the report line) at once; rows that need the server also
 get a `Job`. Rows are settled here when they are invalid, already on the server
-(`--on-existing skip|fail`, or unchanged under `update`), or already done according to
-the journal of an earlier run with the same payload fingerprint (`--resume`).
+(`--on-existing skip|fail`, unchanged under `update`, or with other settings and no
+`--on-existing` given), or already done according to the journal of an earlier run with
+the same payload fingerprint (`--resume`). A dry run stops here: `preview` turns the
+plan into what each row would become.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,10 +20,18 @@ from pipeline.labels import LabelSpec
 from pipeline.rows import DONE_STATUSES, CheckedRow, JournalEntry, Problem, RowOutcome
 from pipeline.validate.messages import DEFAULTS_HINT
 
+# What to do with a label that exists already. None, the default, is `skip` for a label
+# as the row asks and `existing_differs` (exit 1) for one with other settings: only the
+# user can say whether the server's version or the row's should win.
 OnExisting = Literal["skip", "update", "fail"]
 LabelKey = tuple[str, str, str | None]
 # The fields `--on-existing update` may change; type and name identify the label.
 UPDATABLE = ("description", "settings")
+# A value longer than this is cut in a difference: the report names it, the row holds it.
+SHOWN_VALUE = 40
+# A settings key one side does not have, told apart from one it holds as null: an update
+# sends the row's settings whole, so either is a difference.
+_ABSENT = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +91,34 @@ def changes_for(payload: Mapping[str, Any], existing: Mapping[str, Any]) -> dict
     }
 
 
+def differences(payload: Mapping[str, Any], existing: Mapping[str, Any]) -> list[str]:
+    """Each key where the server's label is not as the row asks, with both values:
+    `settings.no_of_stars: 10 on the server, 5 in the row` (the settings key by key)."""
+    found: list[str] = []
+    for field in changes_for(payload, existing):
+        ours, theirs = payload[field], existing.get(field)
+        if isinstance(ours, dict) and isinstance(theirs, dict):
+            found.extend(
+                _difference(f"{field}.{key}", ours.get(key, _ABSENT), theirs.get(key, _ABSENT))
+                for key in dict.fromkeys((*ours, *theirs))
+                if ours.get(key, _ABSENT) != theirs.get(key, _ABSENT)
+            )
+        else:
+            found.append(_difference(field, ours, theirs))
+    return found
+
+
+def _difference(key: str, ours: Any, theirs: Any) -> str:
+    return f"{key}: {_value(theirs)} on the server, {_value(ours)} in the row"
+
+
+def _value(value: Any) -> str:
+    if value is _ABSENT:
+        return "nothing"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= SHOWN_VALUE else text[: SHOWN_VALUE - 1] + "…"
+
+
 def _problem_text(problems: Sequence[Problem]) -> str:
     errors = [p for p in problems if p.severity == "error"] or list(problems)
     return _joined(errors) or "invalid row"
@@ -132,7 +170,7 @@ def plan(
     rows: Sequence[CheckedRow],
     existing: Mapping[LabelKey, Mapping[str, Any]],
     *,
-    on_existing: OnExisting,
+    on_existing: OnExisting | None,
     journal: Mapping[tuple[str | None, int], JournalEntry],
 ) -> tuple[list[RowOutcome], list[Job]]:
     """Report lines for every row (input order) and the jobs the engine must run."""
@@ -172,20 +210,66 @@ def plan(
 
 
 def settle_existing(
-    outcome: RowOutcome, update: Job, on_existing: OnExisting, jobs: list[Job]
+    outcome: RowOutcome, update: Job, on_existing: OnExisting | None, jobs: list[Job]
 ) -> None:
     """Apply `--on-existing` to a row whose label the server already has."""
     found = update.existing or {}
-    label_id = str(found.get("id")) if found.get("id") else None
-    outcome.label_id = label_id
-    if on_existing == "skip":
-        outcome.status = "existing"
-    elif on_existing == "fail":
+    outcome.label_id = str(found.get("id")) if found.get("id") else None
+    if on_existing == "fail":
         outcome.status = "failed"
         outcome.error = (
             "a label with this name and type already exists (use --on-existing skip or update)"
         )
-    elif changes_for(update.payload, found):
+    elif on_existing == "update" and changes_for(update.payload, found):
         jobs.append(update)
     else:
+        judge_existing(outcome, differences(update.payload, found), on_existing)
+
+
+def judge_existing(
+    outcome: RowOutcome, differing: Sequence[str], on_existing: OnExisting | None
+) -> None:
+    """A row whose label exists and is not to be changed: `existing`, unless it differs
+    and no one chose (`existing_differs`). The differing keys are named either way."""
+    keys = "; ".join(differing)
+    if not differing:
         outcome.status = "existing"
+    elif on_existing is None:
+        outcome.status = "existing_differs"
+        outcome.error = (
+            f"a label with this name and type exists with other settings ({keys}); "
+            "choose --on-existing update to change it or --on-existing skip to keep it"
+        )
+    else:
+        outcome.status = "existing"
+        outcome.error = f"kept as it is on the server (--on-existing {on_existing}): {keys}"
+
+
+def preview(
+    outcomes: list[RowOutcome], jobs: Sequence[Job], listed_projects: Container[str | None]
+) -> None:
+    """Turn a plan into what a dry run reports: what each row would become.
+
+    A project whose labels the listing did not show may not exist: the server lists
+    nothing for a project it does not have, so a row naming one is planned unchecked.
+    """
+    for outcome in outcomes:
+        if outcome.status in DONE_STATUSES:
+            # Already there as the row asks (the listing), or done by an earlier run (the
+            # journal, under --resume): either way the run would not touch it.
+            if outcome.status != "existing":
+                outcome.error = f"{outcome.status} by an earlier run (the journal)"
+            outcome.status = "unchanged"
+    for job in jobs:
+        outcome = outcomes[job.index]
+        project = job.label.project
+        unchecked = (
+            f"project {project} not checked: the server lists no labels for it"
+            if project is not None and project not in listed_projects
+            else ""
+        )
+        if job.action == "create":
+            outcome.status, outcome.error = "create", unchecked
+        else:
+            changes = "; ".join(differences(job.payload, job.existing or {}))
+            outcome.status, outcome.error = "update", f"would change {changes}"

@@ -81,19 +81,52 @@ class CheckedRow:
         return self.raw.skip
 
 
-Status = Literal["created", "existing", "updated", "invalid", "failed", "not_attempted", "skipped"]
-# `skipped`: a record of another tool's export left out on purpose (archived, or a kind
-# with no Future AGI equivalent); it is reported, never sent, and is not a failure.
-STATUSES: tuple[Status, ...] = (
+Status = Literal[
     "created",
     "existing",
+    "existing_differs",
+    "updated",
+    "invalid",
+    "failed",
+    "not_attempted",
+    "skipped",
+    "create",
+    "update",
+    "unchanged",
+]
+# What a run did to each row. `skipped`: a record of another tool's export left out on
+# purpose (archived, or a kind with no Future AGI equivalent); it is reported, never sent,
+# and is not a failure. `existing_differs`: a label with the row's name, type and project
+# exists with other settings and no `--on-existing` said what to do; nothing is sent, and
+# the run ends 1 until the user chooses `update` or `skip`.
+RUN_STATUSES: tuple[Status, ...] = (
+    "created",
+    "existing",
+    "existing_differs",
     "updated",
     "invalid",
     "failed",
     "not_attempted",
     "skipped",
 )
+# What a dry run (the plan) says each row would become: `create`, `update` (the keys that
+# would change in `error`), `unchanged` (the label is there as the row asks, or will be
+# kept as it is), and the run's own words for rows the plan settles (`existing_differs`,
+# `invalid`, `skipped`, `failed` under `--on-existing fail`; `not_attempted` when the
+# listing never finished).
+PLAN_STATUSES: tuple[Status, ...] = (
+    "create",
+    "update",
+    "unchanged",
+    "existing_differs",
+    "invalid",
+    "skipped",
+    "failed",
+    "not_attempted",
+)
+STATUSES: tuple[Status, ...] = tuple(dict.fromkeys((*RUN_STATUSES, *PLAN_STATUSES)))
 # Statuses that mean "the label is on the server as the row asked": resume skips them.
+# An `existing_differs` row is not done: the next run, told what to do, settles it.
 DONE_STATUSES: frozenset[Status] = frozenset({"created", "existing", "updated"})
 
 # Why a run ended before every row was sent. `unreachable`: many requests in a row got

@@ -218,8 +218,8 @@ async def test_dry_run_lists_but_creates_nothing(sandbox: SandboxHandle, tmp_pat
 
     stats = await sandbox.stats()
     assert (stats["requests"], stats["labels"]) == (1, 0)
-    assert (summary.not_attempted, summary.invalid, summary.exit_code) == (8, 2, 1)
-    assert summary.rows[0].error == "dry run: would create"
+    assert (summary.create, summary.invalid, summary.exit_code) == (8, 2, 1)
+    assert (summary.rows[0].status, summary.rows[0].error) == ("create", "")
 
 
 @pytest.mark.parametrize("report_name", ["out.xlsx", "out.json", "out.jsonl"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.labels import LabelSpec
-from pipeline.plan import changes_for, fingerprint, index_labels, plan
+from pipeline.plan import changes_for, differences, fingerprint, index_labels, plan
 from pipeline.rows import CheckedRow, JournalEntry, Problem, RawRow
 
 
@@ -81,3 +81,15 @@ def test_resume_skips_rows_done_with_the_same_payload_only() -> None:
 
     assert (outcomes[0].status, outcomes[0].label_id) == ("created", "id-a")
     assert [j.index for j in jobs] == [1, 2]
+
+
+def test_differences_name_each_settings_key_with_both_values_cut_short() -> None:
+    server = {"description": "x" * 60, "settings": {"no_of_stars": 5, "colour": None}}
+    label = LabelSpec.parse({"name": "Q", "type": "star", "description": "short"})
+
+    found = differences(label.payload(), server)
+
+    assert found == [
+        f'description: "{"x" * 38}… on the server, "short" in the row',
+        "settings.colour: null on the server, nothing in the row",
+    ]

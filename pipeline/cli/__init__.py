@@ -7,6 +7,7 @@ imports its stage when it runs, so `--help` starts as fast as typer itself.
 from __future__ import annotations
 
 from pipeline.cli import (
+    plan_cmd,  # noqa: F401  (registers the command)
     run_cmd,  # noqa: F401  (registers the command)
     sandbox_cmd,  # noqa: F401  (registers the command)
     sources_cmd,  # noqa: F401  (registers the command)

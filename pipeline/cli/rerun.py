@@ -8,7 +8,9 @@ user typed, on that file, without the options that described the first input.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -22,22 +24,23 @@ NOT_CARRIED = frozenset(
 )
 
 
-def rerun_command(context: typer.Context, failed_rows: str) -> str:
-    """`label-import run FAILED` with every option the user set that still applies.
+def rerun_command(context: typer.Context, given: Mapping[str, Any], failed_rows: str) -> str:
+    """`label-import run FAILED` with every option the user set that still applies:
+    `given` holds the values `run` was called with, `context` names its options.
 
     A report the user named is not reused: the re-run would overwrite the first run's
     report and journal, the record of what was created. It gets the name the failed-rows
     file's own default would have, in the folder and format the user chose.
     """
     words = [failed_rows]
-    report = context.params.get("report")
+    report = given.get("report")
     if report is not None:
         words += ["--report", str(rerun_report(Path(report), Path(failed_rows)))]
     for param in context.command.params:
         name = param.name
-        if name is None or name in NOT_CARRIED:
+        if name is None or name in NOT_CARRIED or name not in given:
             continue
-        value = context.params[name]
+        value = given[name]
         # An option left at its default says nothing; one set to it changes nothing.
         if value != param.default:
             flag = param.opts[0]

@@ -64,8 +64,12 @@ MaxWait = Annotated[
 ]
 Timeout = Annotated[float, typer.Option(min=0.1, help="Seconds per attempt (connect and total).")]
 OnExisting = Annotated[
-    OnExistingChoice,
-    typer.Option(help="A label with the same name and type exists: skip, update or fail."),
+    OnExistingChoice | None,
+    typer.Option(
+        help="A label with the same name and type exists: skip, update or fail. Not given: "
+        "one as the row asks is skipped, one with other settings is existing_differs (exit 1).",
+        show_default=False,
+    ),
 ]
 Resume = Annotated[
     bool, typer.Option("--resume", help="Skip rows the journal of an earlier run says are done.")
@@ -74,8 +78,9 @@ DryRun = Annotated[
     bool,
     typer.Option(
         "--dry-run",
-        help="Validate and plan (lists existing labels); create nothing. The plan goes to "
-        "<input stem>.plan.<ext> beside the report; the report itself is left alone.",
+        help="Plan only (as `label-import plan`): list existing labels, give each row the "
+        "status it would get, create nothing. The plan goes to <input stem>.plan.<ext> "
+        "beside the report; the report itself is left alone.",
     ),
 ]
 MaxFailures = Annotated[
@@ -96,7 +101,8 @@ UseSandbox = Annotated[
 ]
 
 EPILOG = (
-    "Exit codes: 0 every row created, existing or updated; 1 some rows invalid or failed; "
+    "Exit codes: 0 every row created, existing or updated; 1 some rows invalid, failed or "
+    "existing with other settings (see --on-existing); "
     "2 input or usage error; 3 fatal API error (bad keys, no permission), error budget "
     "spent, server unreachable, interrupted, an output that cannot be written, or an "
     "unexpected error.  Credentials come from FI_API_KEY and FI_SECRET_KEY (environment "
@@ -121,7 +127,7 @@ def run(
     max_retries: MaxRetries = 6,
     max_wait: MaxWait = 600.0,
     timeout: Timeout = 30.0,
-    on_existing: OnExisting = OnExistingChoice.skip,
+    on_existing: OnExisting = None,
     resume: Resume = False,
     dry_run: DryRun = False,
     max_failures: MaxFailures = None,
@@ -132,19 +138,19 @@ def run(
     sandbox: UseSandbox = False,
 ) -> None:
     """Create every valid row's label exactly once and report on every row."""
-    knobs = {name: value for name, value in context.params.items() if name not in TERMINAL_ONLY}
-    knobs["on_existing"] = on_existing.value
+    # First, while the parameters (and the context) are the only locals.
+    given = {name: value for name, value in locals().items() if name != "context"}
     end_on_signals()  # before the stages load: a signal then ends the run as a later one does
     finished: list[ImportSummary] = []  # the run's summary, from the moment the run returns
     try:
         summary = _import_and_tell(
             input_path,
-            knobs,
+            given,
             finished,
             table=not json_output,
             progress=not no_progress,
             sandbox=sandbox,
-            rerun=partial(rerun_command, context),
+            rerun=partial(rerun_command, context, given),
         )
     except KeyboardInterrupt:  # Interrupted, from a signal
         raise _interrupted(finished) from None
@@ -161,7 +167,7 @@ def _interrupted(finished: list[ImportSummary]) -> typer.Exit:
 
 def _import_and_tell(
     input_path: Path,
-    knobs: dict[str, Any],
+    given: dict[str, Any],
     finished: list[ImportSummary],
     *,
     table: bool,
@@ -169,6 +175,9 @@ def _import_and_tell(
     sandbox: bool,
     rerun: Callable[[str], str],
 ) -> ImportSummary:
+    """Run with the options `run` was `given`, then tell how it went."""
+    knobs = {name: value for name, value in given.items() if name not in TERMINAL_ONLY}
+    knobs["on_existing"] = given["on_existing"].value if given["on_existing"] else None
     try:
         show = _table() if table else None
         _import(input_path, knobs, finished, progress=progress, sandbox=sandbox)

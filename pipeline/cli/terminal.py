@@ -23,7 +23,7 @@ from rich.text import Text
 
 from pipeline.cli.safe import shown
 from pipeline.report.summary import ImportSummary
-from pipeline.rows import STATUSES
+from pipeline.rows import PLAN_STATUSES, RUN_STATUSES
 
 
 class _RateColumn(ProgressColumn):
@@ -47,18 +47,29 @@ def progress_bar(stream: TextIO) -> Bar:
     )
 
 
+def _counts(summary: ImportSummary) -> Table:
+    """The rows per status. A plan's counts are what would happen, a run's what did; each
+    shows its headline and its trouble even at zero, the rest only when they occur."""
+    table = Table(title="label-import" + (" plan" if summary.dry_run else ""))
+    table.add_column("status")
+    table.add_column("rows", justify="right")
+    statuses, always = (
+        (PLAN_STATUSES, ("create", "invalid"))
+        if summary.dry_run
+        else (RUN_STATUSES, ("created", "failed"))
+    )
+    for status in statuses:
+        count = getattr(summary, status)
+        if count or status in always:
+            table.add_row(status, str(count))
+    table.add_row("total", str(summary.total), style="bold")
+    return table
+
+
 def print_summary(summary: ImportSummary, rerun: str, *, console: Console) -> None:
     """The end-of-run table: counts, effort, files, the commonest errors, and `rerun`, the
     command that re-runs the failed rows."""
-    table = Table(title="label-import" + (" (dry run)" if summary.dry_run else ""))
-    table.add_column("status")
-    table.add_column("rows", justify="right")
-    for status in STATUSES:
-        count = getattr(summary, status)
-        if count or status in ("created", "failed"):
-            table.add_row(status, str(count))
-    table.add_row("total", str(summary.total), style="bold")
-    console.print(table)
+    console.print(_counts(summary))
     console.print(
         f"{summary.requests} requests, {summary.retries} retries, {summary.elapsed_s:.1f}s",
         highlight=False,
@@ -67,6 +78,12 @@ def print_summary(summary: ImportSummary, rerun: str, *, console: Console) -> No
     # control characters.
     for error, count in summary.top_errors:
         console.print(Text(f"  {count} rows: {shown(error)}"))
+    if summary.existing_differs:
+        console.print(
+            f"  {summary.existing_differs} rows: label exists with other settings; "
+            "give --on-existing update or skip",
+            highlight=False,
+        )
     # A dry run's file is its plan, never a report: say so, so no one takes it for one.
     kind = "plan" if summary.dry_run else "report"
     console.print(Text(f"{kind}: {shown(summary.report)}"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.report.writers import report_records
 from pipeline.rows import STATUSES, Losses, RowOutcome, StopReason
 
 
@@ -37,16 +38,26 @@ class ImportSummary:
     # What converting another tool's export dropped, by kind; None for a spreadsheet.
     losses: Losses | None = None
     rows: list[RowOutcome] = field(default_factory=list, repr=False)
+    # Labels that exist with other settings, no `on_existing` given (`rows.STATUSES`).
+    existing_differs: int = 0
+    # A dry run's plan: rows that would be created, updated, or left as they are.
+    create: int = 0
+    update: int = 0
+    unchanged: int = 0
 
     @property
     def exit_code(self) -> int:
-        """0 all done, 1 some rows invalid or failed, 3 fatal or interrupted."""
+        """0 all done (or, for a plan, every row would be), 1 some rows invalid, failed or
+        existing with other settings that no `on_existing` accepted, 3 fatal or
+        interrupted."""
         if self.stopped is not None:
             return 3
-        return 1 if self.invalid or self.failed else 0
+        return 1 if self.invalid or self.failed or self.existing_differs else 0
 
     def to_dict(self) -> dict[str, Any]:
-        """The `--json` object: everything but the per-row lines (those are in the report)."""
+        """The `--json` object: everything but the per-row lines of a run (those are in
+        the report); a dry run's object holds its plan, one record per row, too."""
+        plan = {"plan": report_records(self.rows)} if self.dry_run else {}
         return {
             "total": self.total,
             **{status: getattr(self, status) for status in STATUSES},
@@ -63,4 +74,5 @@ class ImportSummary:
             "file_warnings": self.file_warnings,
             "losses": self.losses.to_dict() if self.losses else None,
             "exit_code": self.exit_code,
+            **plan,
         }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
-from pipeline.plan import Job, OnExisting, changes_for
+from pipeline.plan import Job, OnExisting, changes_for, differences, judge_existing
 from pipeline.rows import RowOutcome
 from pipeline.send.answers import label_id
 from pipeline.send.client import LabelsClient
@@ -32,7 +32,7 @@ class RowSender:
         sending: Sending,
         outcomes: Sequence[RowOutcome],
         *,
-        on_existing: OnExisting,
+        on_existing: OnExisting | None,
         finished: Finished,
         max_failures: int | None = None,
     ) -> None:
@@ -113,7 +113,8 @@ class RowSender:
         """The label may or may not be there: look it up by name and type to find out.
 
         After a lost answer, "already exists" is our own earlier attempt succeeding, so
-        the row is `created`; without one, someone else made it and `--on-existing` rules.
+        the row is `created`; without one, someone else made it and `--on-existing` rules,
+        as it does for a label the listing showed (`judge_existing`).
         """
         lookup = await find_label(self._client, job.label, self._sending)
         found = lookup.label
@@ -123,12 +124,13 @@ class RowSender:
         found_id = label_id(found)
         if acted:
             _settle(outcome, "created", found_id)
-        elif self._on_existing == "skip":
-            _settle(outcome, "existing", found_id)
         elif self._on_existing == "fail":
             _settle(outcome, "failed", found_id, "a label with this name and type already exists")
-        else:
+        elif self._on_existing == "update":
             await self._update(job, outcome, found)
+        else:
+            _settle(outcome, "existing", found_id)
+            judge_existing(outcome, differences(job.payload, found), self._on_existing)
 
     async def _update(self, job: Job, outcome: RowOutcome, existing: Mapping[str, Any]) -> None:
         target = label_id(existing)

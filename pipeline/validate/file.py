@@ -199,10 +199,15 @@ def _with_unwritable(checked: CheckedRow, unwritable: list[Problem]) -> CheckedR
 
 
 def _with_notes(checked: CheckedRow) -> CheckedRow:
-    """Put what a migration reader found first; an error there makes the row invalid."""
+    """Put what a migration reader found first; an error there makes the row invalid.
+    The reader's error already says what is wrong with the record and how to fix it in
+    the export; the checker's errors on the half-mapped row would say it again, in the
+    words of a spreadsheet cell, so only its warnings are kept."""
     notes = list(checked.raw.notes)
-    label = None if any(note.severity == "error" for note in notes) else checked.label
-    return replace(checked, label=label, problems=[*notes, *checked.problems])
+    if not any(note.severity == "error" for note in notes):
+        return replace(checked, problems=[*notes, *checked.problems])
+    warnings = [found for found in checked.problems if found.severity != "error"]
+    return replace(checked, label=None, problems=[*notes, *warnings])
 
 
 def check_rows(

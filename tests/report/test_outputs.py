@@ -48,8 +48,8 @@ async def test_a_dry_run_writes_its_plan_and_leaves_the_real_runs_files_alone(
     }
     assert (summary.report, summary.failed_rows) == (str(plan), None)
     planned = {r["name"]: r for r in read_report(plan)}
-    assert planned["label-00010"]["error"] == "dry run: would create"
-    assert planned["label-00000"]["status"] == "existing"
+    assert planned["label-00010"]["status"] == "create"
+    assert planned["label-00000"]["status"] == "unchanged"
 
 
 def test_the_cli_summary_of_a_dry_run_names_the_plan(

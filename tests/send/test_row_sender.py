@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
+import pytest
 
 from pipeline.labels import LabelSpec
 from pipeline.plan import Job, OnExisting, index_labels, plan
@@ -46,7 +47,7 @@ async def settle(
     *,
     url: str | None = None,
     existing: Sequence[dict[str, Any]] = (),
-    on_existing: OnExisting = "skip",
+    on_existing: OnExisting | None = "skip",
     max_failures: int | None = None,
     policy: RetryPolicy = NO_WAITS,
     secret: str | None = None,
@@ -101,6 +102,25 @@ async def test_a_label_made_since_the_plan_is_skipped_as_existing(sandbox: Sandb
 
     (outcome,) = settled.outcomes
     assert (outcome.status, outcome.label_id, outcome.http_status) == ("existing", made["id"], 400)
+
+
+@pytest.mark.parametrize(
+    ("on_existing", "status", "error"),
+    [
+        (None, "existing_differs", "exists with other settings (description: "),
+        ("skip", "existing", "kept as it is on the server (--on-existing skip): description: "),
+    ],
+)
+async def test_a_label_made_since_the_plan_with_other_settings_is_judged_as_a_listed_one(
+    sandbox: SandboxHandle, on_existing: OnExisting | None, status: str, error: str
+) -> None:
+    made = await create_on_server(sandbox, star("Quality", "theirs"))
+
+    settled = await settle(sandbox, [star("Quality", "ours")], on_existing=on_existing)
+
+    (outcome,) = settled.outcomes
+    assert (outcome.status, outcome.label_id) == (status, made["id"])
+    assert error + '"theirs" on the server, "ours" in the row' in outcome.error
 
 
 async def test_a_label_made_since_the_plan_fails_the_row_under_fail(sandbox: SandboxHandle) -> None:

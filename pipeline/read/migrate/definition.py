@@ -152,8 +152,10 @@ def numeric(
     *,
     step: object = None,
     display_type: str = "slider",
+    where: str = "the export",
 ) -> None:
-    """Set numeric settings from possibly open bounds, saying what was filled in."""
+    """Set numeric settings from possibly open bounds, saying what was filled in; `where`
+    names the part of the export a fix goes in (Label Studio: the control)."""
     low_number, high_number = number(low), number(high)
     if low_number is None:
         low_number = DEFAULT_MIN
@@ -166,7 +168,7 @@ def numeric(
             "min",
             f"min cannot be negative (the source's lower bound is {low_number})",
             "Future AGI numeric labels start at 0 or above: shift the scale "
-            f"(e.g. {low_number}..{high_number} to 0..{high_number - low_number}) in the export",
+            f"(e.g. {low_number}..{high_number} to 0..{high_number - low_number}) in {where}",
         )
     step_number = number(step)
     if step_number is None:
@@ -186,9 +188,14 @@ def numeric(
 
 
 def categorical(
-    definition: Definition, options: list[tuple[str, object]], *, multi_choice: bool = False
+    definition: Definition,
+    options: list[tuple[str, object]],
+    *,
+    multi_choice: bool = False,
+    typed_values: bool = True,
 ) -> None:
-    """Set categorical settings from (label, value) pairs; numeric values become text."""
+    """Set categorical settings from (label, value) pairs; numeric values become text,
+    said so unless the source's values are all text anyway (`typed_values` false: XML)."""
     definition.label_type = "categorical"
     definition.settings = {
         "options": [
@@ -197,7 +204,7 @@ def categorical(
         "multi_choice": multi_choice,
     }
     numbers = [spelled(value) for _, value in options if number(value) is not None]
-    if numbers:
+    if numbers and typed_values:
         definition.warn(
             "options", f"option values were numbers ({', '.join(numbers)}): kept as text"
         )

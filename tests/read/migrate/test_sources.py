@@ -248,12 +248,12 @@ def test_label_studio_controls_in_order(tmp_path: Path, wrapped: bool) -> None:
         "options": [{"label": "Yes", "value": "y"}, {"label": "No", "value": "No"}],
         "multi_choice": True,
     }
-    assert "hotkey: not supported, dropped" in warnings(rows[0])
+    assert "hotkey on Yes: keyboard shortcuts are not carried over" in warnings(rows[0])
     assert settings(rows[1]) == {"no_of_stars": 5}
     assert settings(rows[2]) == {"min": 0, "max": 1, "step_size": 0.25, "display_type": "slider"}
     assert settings(rows[3]) == {"placeholder": "Say why"}
     assert any("maxSubmissions" in w for w in warnings(rows[3]))
-    assert rows[4].skip == "<RectangleLabels> controls have no Future AGI equivalent"
+    assert rows[4].skip is not None and rows[4].skip.startswith("<RectangleLabels> labels regions")
 
 
 @pytest.mark.parametrize(
