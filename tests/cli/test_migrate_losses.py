@@ -15,6 +15,7 @@ from pipeline.rows import Losses
 from tests.cli.test_run import invoke
 from tests.import_helpers import read_report
 from tests.paths import MIGRATION_SAMPLES
+from tests.read.migrate.test_realworld_fixes import REALWORLD
 
 PHOENIX = MIGRATION_SAMPLES / "phoenix-annotation-configs.json"
 # Two records of the sample have a score direction (MAXIMIZE, MINIMIZE); a third is archived.
@@ -79,3 +80,21 @@ def test_a_spreadsheet_has_no_loss_line(tmp_path: Path, monkeypatch: pytest.Monk
 def test_the_line_is_escaped(capsys: pytest.CaptureFixture[str]) -> None:
     tell_losses("p", Losses("Tool\x1b[31m", (("scope\u202e", 1),)), sent=True)
     assert capsys.readouterr().err == "p: Tool\\x1b[31m: 1 label lost scope\\u202e\n"
+
+
+def test_a_real_label_studio_template_names_its_region_and_conditional_losses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The official chat RLHF template: 5 of its 7 controls are asked per region, when a
+    region is selected; each becomes a whole-item label, and the line says so once."""
+    monkeypatch.chdir(tmp_path)
+    config = REALWORLD / "labelstudio" / "tpl-chat_rlhf.xml"
+    result = invoke(str(config), "--sandbox", "--no-progress", "--rate", "0")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "label-import: Label Studio labeling config: "
+        "5 labels lost per-region scope; 5 lost conditional visibility"
+    ) in result.stderr
+    report = read_report(tmp_path / "tpl-chat_rlhf.report.csv")
+    assert sum("perRegion" in r["lost"] for r in report) == 5
+    assert sum("visibleWhen" in r["lost"] for r in report) == 5
