@@ -1,7 +1,8 @@
 """label-import: create Future AGI annotation labels in bulk from spreadsheets and exports.
 
 The public names are imported on first use, not here: `import pipeline.cli` runs this file
-first, and `label-import --help` must not pay for aiohttp, pydantic and the engine.
+first, and `label-import --help` must not pay for aiohttp, pydantic and the engine. pandas
+is imported only by the calls that take or give a DataFrame.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from pipeline.labels import LabelSpec
     from pipeline.report.summary import ImportSummary
     from pipeline.rows import Problem, Progress, RowOutcome
-    from pipeline.validate import ValidationResult, validate_file
+    from pipeline.validate import ValidationResult, validate_file, validate_frame
 
 _HOMES = {
     "ConfigurationError": "pipeline.errors",
@@ -38,6 +39,7 @@ _HOMES = {
     "import_labels": "pipeline.importer",
     "import_labels_sync": "pipeline.importer",
     "validate_file": "pipeline.validate",
+    "validate_frame": "pipeline.validate",
 }
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "import_labels",
     "import_labels_sync",
     "validate_file",
+    "validate_frame",
 ]
 
 

@@ -1,31 +1,35 @@
 """The library entry point: `import_labels` runs read → validate → plan → send → report.
 
 The CLI is a thin shell over this; an Airflow task or a script calls it directly (or
-`import_labels_sync`) and gets an `ImportSummary` back. Exceptions leave only for runs
-that cannot start, all of them `pipeline.errors.LabelImportError`: `InputError` (the file)
-and `UsageError` (options, credentials, base URL).
+`import_labels_sync`) and gets an `ImportSummary` back; a notebook passes a pandas
+DataFrame instead of a file and gets its rows back as DataFrames. Exceptions leave only
+for runs that cannot start, all of them `pipeline.errors.LabelImportError`: `InputError`
+(the file) and `UsageError` (options, credentials, base URL).
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import os
 import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine, Sequence
-from contextlib import ExitStack
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import anyio
 from pydantic import SecretStr
 
 from pipeline.errors import UsageError
 from pipeline.plan import Job, OnExisting, index_labels, plan, preview
+from pipeline.read.inputs import is_frame, path_for_input
 from pipeline.report.journal import Journal, journal_path, read_journal
 from pipeline.report.lock import output_lock
 from pipeline.report.summary import ImportSummary
@@ -41,6 +45,7 @@ from pipeline.rows import CheckedRow, JournalEntry, Losses, Problem, Progress, R
 from pipeline.send.breaker import Breaker
 from pipeline.send.client import LabelsClient
 from pipeline.send.credentials import Credentials, resolve_credentials
+from pipeline.send.download import local_copy
 from pipeline.send.listing import existing_labels
 from pipeline.send.pool import run_pool
 from pipeline.send.rate import RateGate
@@ -48,6 +53,9 @@ from pipeline.send.retry import MAX_WAIT_S, Sending, policy_for
 from pipeline.send.row_sender import RowSender
 from pipeline.send.stop import Stop
 from pipeline.validate import FileCheck
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 TOP_ERRORS = 5
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -128,7 +136,7 @@ class _Link:
 
 
 async def import_labels(
-    path: str | Path,
+    path: str | Path | DataFrame,
     *,
     sheet: str | None = None,
     source: str | None = None,
@@ -154,26 +162,38 @@ async def import_labels(
 
     Args:
         path: the input: a spreadsheet (csv, tsv, txt, xlsx, xlsm, xls, ods, json, jsonl)
-            or another tool's export (see `source`).
+            or another tool's export (see `source`), or an `https://` URL of one (a
+            published Google Sheet's CSV export, a pre-signed object-storage URL),
+            downloaded first (`insecure` and `timeout` apply) to a private temporary
+            file removed when the run ends; the report is named after the URL's last
+            path segment. Or a pandas DataFrame, checked as `validate_frame` checks it
+            (row numbers: the frame's position + 2) and named `dataframe` in messages
+            and in its outputs' names (`sheet`, `source` and `include_archived` apply
+            only to files).
         sheet: read only this sheet of a workbook.
         source: read `path` as this tool's export (`pipeline.read.migrate.SOURCES`); a
             JSON or XML export of a known shape is recognised without it.
         include_archived: import an export's archived records too.
         report: the report file (.csv, .xlsx, .json, .jsonl); default
-            `./<input stem>.report.csv`. The failed-rows file, the journal and the lock
-            (`<report stem>.lock`, held while the run goes) go beside it.
+            `./<input stem>.report.csv` (`./dataframe.report.csv` for a DataFrame). The
+            failed-rows file (`dataframe.failed.csv` for a DataFrame), the journal
+            (`<report stem>.journal.jsonl`, what `resume` reads) and the lock (`<report
+            stem>.lock`, held while the run goes) go beside it.
         concurrency: requests in flight at once.
         rate: requests per second at most (0: no pacing, only `Retry-After` pauses).
         max_retries: retries per request on 5xx and network faults.
         max_wait: seconds a request may spend throttled (429s, waiting as `Retry-After`
             asks) before its row fails; 429s do not spend `max_retries`.
-        timeout: seconds per attempt.
+        timeout: seconds per attempt; a remote input's server may be silent this long,
+            and its download may take 20 times it.
         on_existing: a label with the same name, type and project exists: `"skip"` it
             (report `existing`, naming any keys that differ in `error`), `"update"` its
             description and settings where they differ (`updated`), or `"fail"` the row.
             None (the default) skips a label that is as the row asks and reports one with
             other settings `existing_differs` (exit code 1), sending nothing for it.
-        resume: skip rows that the journal of an earlier run says are done.
+        resume: skip rows that the journal of an earlier run says are done: the journal
+            beside the same report, by row number and the payload the row would send
+            (so a DataFrame resumes from the same `report` with its rows in the same order).
         dry_run: validate and plan (the existing labels are listed), create nothing. Every
             row gets a planned status (`create`, `update`, `unchanged`,
             `existing_differs`, `invalid`, `skipped`; `failed` under `"fail"`), counted
@@ -183,7 +203,8 @@ async def import_labels(
         max_failures: stop after this many failed rows, or `"P%"` of the rows to send.
         base_url, api_key, secret_key: default to FI_BASE_URL, FI_API_KEY, FI_SECRET_KEY
             (environment or `.env`).
-        insecure: allow plain http to a host other than loopback.
+        insecure: allow plain http to a host other than loopback (the API and a remote
+            input).
         progress: called with a `Progress` when sending starts and as each row finishes.
         handle_signals: from the listing on, SIGINT/SIGTERM stop the sending gracefully,
             a second one at once; one that comes while the report is written waits until
@@ -192,34 +213,39 @@ async def import_labels(
             is off for library callers.
 
     Returns:
-        The `ImportSummary`: counts per status, every row's `RowOutcome`, the files written.
+        The `ImportSummary`: counts per status, every row's `RowOutcome`, the files written;
+        `to_frame()` gives the rows as a DataFrame, and for a DataFrame input
+        `failed_frame` holds its invalid and failed rows, ready to fix and import again.
         A stopped run (bad credentials, the error budget, a signal, a server that no
         longer answers, an output that could not be written) returns too, with `stopped`
         set and exit code 3.
 
     Raises:
-        InputError: the input cannot be used (missing, unreadable, no name column).
+        InputError: the input cannot be used (missing, unreadable, no name column, a
+            download that failed).
         UsageError: an option or the output paths make the run impossible (a symlink
-            among them, or another run writing the same report).
+            among them, or another run writing the same report), or `path` is neither a
+            path nor a DataFrame.
         ConfigurationError: no credentials, or a base URL that is not http(s).
-        InsecureURLError: plain http to a host other than loopback without `insecure`.
+        InsecureURLError: plain http to a host other than loopback without `insecure`
+            (the base URL, a remote input or a redirect of its download).
     """
     started = time.monotonic()
-    input_path, report_path = _checked_paths(path, report)
     _check_limits(concurrency, rate, max_retries, max_wait, timeout, max_failures)
     credentials = resolve_credentials(api_key, secret_key, base_url, insecure=insecure)
-    with output_lock(plan_path(report_path, input_path) if dry_run else report_path) as notices:
-        check = FileCheck(input_path, sheet=sheet, source=source, include_archived=include_archived)
-        journal_file = journal_path(report_path)
-        journal = read_journal(journal_file) if resume else {}
-        run = _Run(
-            list(check), journal, journal_file, on_existing, max_failures, resume, dry_run, progress
-        )
-        link = _Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
-        summary = await _send_and_report(
-            run, link, (input_path, report_path), started, handle_signals=handle_signals
-        )
-    return _with_notes(summary, notices, check)
+    reading = partial(FileCheck, sheet=sheet, source=source, include_archived=include_archived)
+    async with _local_input(path, report, insecure=insecure, timeout=timeout) as local:
+        given, input_path, report_path = local
+        with output_lock(plan_path(report_path, input_path) if dry_run else report_path) as notices:
+            check = reading(given)
+            journal_file, journal = _journal(report_path, resume=resume)
+            settings = (on_existing, max_failures, resume, dry_run, progress)
+            run = _Run(list(check), journal, journal_file, *settings)
+            link = _Link(credentials, concurrency, rate, max_retries, max_wait, timeout)
+            summary = await _send_and_report(
+                run, link, (input_path, report_path), started, handle_signals=handle_signals
+            )
+    return _with_failed_frame(_with_notes(summary, notices, check), path, dry_run=dry_run)
 
 
 def _with_notes(summary: ImportSummary, notices: list[str], check: FileCheck) -> ImportSummary:
@@ -231,9 +257,45 @@ def _with_notes(summary: ImportSummary, notices: list[str], check: FileCheck) ->
     return summary
 
 
-def _checked_paths(path: str | Path, report: str | Path | None) -> tuple[Path, Path]:
+def _with_failed_frame(summary: ImportSummary, path: object, *, dry_run: bool) -> ImportSummary:
+    """A DataFrame input's failed rows go back to the caller as a DataFrame too."""
+    if is_frame(path) and not dry_run:
+        from pipeline.report.frame import failed_frame  # pandas, only for a DataFrame input
+
+        summary.failed_frame = failed_frame(path, summary.rows)
+    return summary
+
+
+@asynccontextmanager
+async def _local_input(
+    path: str | Path | DataFrame,
+    report: str | Path | None,
+    *,
+    insecure: bool,
+    timeout: float,  # noqa: ASYNC109  (the --timeout knob, passed on to the download)
+) -> AsyncIterator[tuple[str | Path | DataFrame, Path, Path]]:
+    """What to read (a DataFrame as given, a file, a URL's download removed when the
+    block ends), the path that names its outputs, and the report. Called once the
+    credentials are known good: a run that cannot start fetches nothing."""
+    if not isinstance(path, str | os.PathLike):
+        # A DataFrame is read as it is; anything else is refused by `_checked_paths`.
+        yield (path, *_checked_paths(path, report))
+        return
+    async with local_copy(path, insecure=insecure, timeout=timeout) as local:
+        yield (local, *_checked_paths(local, report))
+
+
+def _journal(
+    report_path: Path, *, resume: bool
+) -> tuple[Path, dict[tuple[str | None, int], JournalEntry]]:
+    """The journal beside the report, and, when resuming, what it says is done."""
+    journal_file = journal_path(report_path)
+    return journal_file, read_journal(journal_file) if resume else {}
+
+
+def _checked_paths(path: object, report: str | Path | None) -> tuple[Path, Path]:
     """The input and the report, once the outputs beside the report are known to be safe."""
-    input_path = Path(path)
+    input_path = path_for_input(path)
     report_path = Path(report) if report is not None else report_path_for(input_path)
     check_outputs(input_path, report_path)
     return input_path, report_path
@@ -532,10 +594,26 @@ T = TypeVar("T")
 def _blocking(function: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
     @wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
-        return anyio.run(partial(function, *args, **kwargs))
+        call = partial(function, *args, **kwargs)
+        if not _in_event_loop():
+            return anyio.run(call)
+        # A notebook runs each cell inside its event loop, where anyio.run refuses to
+        # start another: the call gets a thread and a loop of its own, and waits for it.
+        with ThreadPoolExecutor(1, thread_name_prefix="label-import") as worker:
+            return worker.submit(anyio.run, call).result()
 
     return run
 
 
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 import_labels_sync = _blocking(import_labels)
-"""`import_labels` for code without an event loop (Airflow tasks, scripts); same arguments."""
+"""`import_labels` for code that does not await (Airflow tasks, scripts, a notebook cell);
+same arguments. Called where an event loop runs (a Jupyter cell), it runs the import on a
+thread of its own; `await import_labels(...)` is the same without the thread."""

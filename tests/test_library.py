@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
+import pandas as pd
 import pytest
 
 import pipeline
@@ -54,3 +55,51 @@ def test_import_labels_sync_returns_a_typed_summary(
     assert (summary.created, summary.exit_code) == (5, 0)
     assert all(isinstance(row, pipeline.RowOutcome) for row in summary.rows)
     assert summary.to_dict()["report"] == str(tmp_path / "out.json")
+
+
+def test_import_labels_sync_takes_a_dataframe_and_gives_frames_back(
+    threaded_sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "name": ["Helpfulness", "Tone", ""],
+            "type": ["star", "categorical", "text"],
+            "no_of_stars": [5, None, None],
+            "options": [None, ["Formal", "Casual"], None],
+        }
+    )
+
+    summary = pipeline.import_labels_sync(
+        frame,
+        report=tmp_path / "frame.report.csv",
+        rate=0,
+        base_url=threaded_sandbox.url,
+        api_key=threaded_sandbox.api_key,
+        secret_key=threaded_sandbox.secret_key,
+    )
+
+    assert (summary.created, summary.invalid, summary.exit_code) == (2, 1, 1)
+    assert summary.to_frame()[["row", "name", "status"]].values.tolist() == [
+        [2, "Helpfulness", "created"],
+        [3, "Tone", "created"],
+        [4, "", "invalid"],
+    ]
+    assert summary.failed_frame is not None
+    assert summary.failed_frame.source_row.tolist() == [4]
+    assert summary.failed_rows == str(tmp_path / "dataframe.failed.csv")
+
+
+async def test_import_labels_sync_runs_inside_an_event_loop_as_a_notebook_cell_does(
+    threaded_sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    # A Jupyter cell is plain code run while the kernel's event loop is running.
+    summary = pipeline.import_labels_sync(
+        pd.DataFrame({"name": ["Up"], "type": ["thumbs_up_down"]}),
+        report=tmp_path / "frame.report.csv",
+        rate=0,
+        base_url=threaded_sandbox.url,
+        api_key=threaded_sandbox.api_key,
+        secret_key=threaded_sandbox.secret_key,
+    )
+
+    assert (summary.created, summary.exit_code) == (1, 0)

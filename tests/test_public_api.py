@@ -26,6 +26,7 @@ PUBLIC = {
     "import_labels": "pipeline.importer",
     "import_labels_sync": "pipeline.importer",
     "validate_file": "pipeline.validate.file",
+    "validate_frame": "pipeline.validate.file",
 }
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import typer
 
 from pipeline.cli.app import app
-from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Insecure, Sheet, Source
 from pipeline.cli.run_cmd import (
     BaseUrl,
     Concurrency,
-    Insecure,
     MaxRetries,
     MaxWait,
     OnExisting,

@@ -20,7 +20,7 @@ from pipeline.cli.app import app
 from pipeline.cli.failures import fail
 from pipeline.cli.interrupt import end_on_signals, interrupted
 from pipeline.cli.losses import tell_losses
-from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Insecure, Sheet, Source
 from pipeline.cli.rerun import rerun_command
 from pipeline.cli.safe import json_text, shown
 
@@ -62,7 +62,14 @@ MaxWait = Annotated[
         "usual rate-limit window, short enough that a scheduled run never hangs for ever.",
     ),
 ]
-Timeout = Annotated[float, typer.Option(min=0.1, help="Seconds per attempt (connect and total).")]
+Timeout = Annotated[
+    float,
+    typer.Option(
+        min=0.1,
+        help="Seconds per attempt (connect and total); a remote INPUT's download may take "
+        "20 times it.",
+    ),
+]
 OnExisting = Annotated[
     OnExistingChoice | None,
     typer.Option(
@@ -91,9 +98,6 @@ NoProgress = Annotated[bool, typer.Option("--no-progress", help="No progress bar
 BaseUrl = Annotated[
     str | None,
     typer.Option(help="API base URL (default FI_BASE_URL or https://api.futureagi.com)."),
-]
-Insecure = Annotated[
-    bool, typer.Option("--insecure", help="Allow plain http:// to a host other than loopback.")
 ]
 UseSandbox = Annotated[
     bool,
@@ -166,7 +170,7 @@ def _interrupted(finished: list[ImportSummary]) -> typer.Exit:
 
 
 def _import_and_tell(
-    input_path: Path,
+    input_path: str,
     given: dict[str, Any],
     finished: list[ImportSummary],
     *,
@@ -188,7 +192,7 @@ def _import_and_tell(
 
 
 def _import(
-    input_path: Path,
+    input_path: str,
     knobs: dict[str, Any],
     finished: list[ImportSummary],
     *,

@@ -79,7 +79,8 @@ def sandbox(
     """Serve a local emulator of the annotation-labels API (prints its base URL first)."""
     from pipeline.sandbox import SandboxConfig
 
-    _refuse_unusable(host, port, db, allow_remote=allow_remote)
+    # The options' own mistakes first: a typo in --project is the user's to fix whatever
+    # else holds the port.
     config = SandboxConfig(
         orgs=_organisations(org or []),
         projects=_projects(project or []),
@@ -94,6 +95,7 @@ def sandbox(
         throttle_retry_after=retry_after,
         seed=seed,
     )
+    _refuse_unusable(host, port, db, allow_remote=allow_remote)
     try:
         _serve(config, host, port, db)
     except Exception as exc:

@@ -1,12 +1,14 @@
 """`label-import validate`: check a file offline and say what to fix, row by row.
 
-The validation stage is imported when the command runs, and rich only for a table of problems.
+The validation stage is imported when the command runs, rich only for a table of problems,
+and aiohttp only for an https:// INPUT, which is downloaded first.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,7 +16,7 @@ from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, app
 from pipeline.cli.failures import fail
 from pipeline.cli.interrupt import end_on_signals, interrupted
 from pipeline.cli.losses import tell_losses
-from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Sheet, Source
+from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Insecure, Sheet, Source
 from pipeline.cli.safe import json_text, shown
 from pipeline.errors import InputError
 
@@ -25,6 +27,13 @@ if TYPE_CHECKING:
 PREFIX = "label-import validate"
 # A terminal table of thousands of rows helps nobody; --json has them all.
 MAX_TABLE_ROWS = 200
+Timeout = Annotated[
+    float,
+    typer.Option(
+        min=0.1,
+        help="Seconds a remote INPUT's server may be silent; its download may take 20 times it.",
+    ),
+]
 
 
 @app.command()
@@ -34,12 +43,15 @@ def validate(
     source: Source = None,
     include_archived: IncludeArchived = False,
     as_json: AsJson = False,
+    insecure: Insecure = False,
+    timeout: Timeout = 30.0,
 ) -> None:
-    """Check every row of INPUT offline. Exit 0 all valid, 1 rows invalid, 2 file unusable,
-    3 interrupted."""
+    """Check every row of INPUT offline (an https:// INPUT is downloaded first). Exit 0 all
+    valid, 1 rows invalid, 2 file unusable, 3 interrupted."""
     end_on_signals()
     try:
-        result = _validate(input, sheet=sheet, source=source, include_archived=include_archived)
+        options = {"sheet": sheet, "source": source, "include_archived": include_archived}
+        result = _validate(input, options, insecure=insecure, timeout=timeout)
         if as_json:
             typer.echo(json_text(result.to_dict(), indent=2))
         else:
@@ -50,15 +62,25 @@ def validate(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ROWS_FAILED)
 
 
-def _validate(path: Path, **options: Any) -> ValidationResult:
+def _validate(
+    path: str, options: dict[str, Any], *, insecure: bool, timeout: float
+) -> ValidationResult:
+    from pipeline.read.remote import is_remote, redacted_url
     from pipeline.validate import validate_file
 
     try:
-        return validate_file(path, **options)
+        if not is_remote(path):
+            return validate_file(Path(path), **options)
+        from pipeline.send.download import local_copy_sync
+
+        with local_copy_sync(path, insecure=insecure, timeout=timeout) as local:
+            # Named by its URL, not by the temporary file gone when the command ends.
+            return replace(validate_file(local, **options), path=redacted_url(path))
     except OSError as error:
         # validate writes nothing: an OSError is the input failing to read, so exit 2.
+        where = redacted_url(path) if is_remote(path) else path
         raise fail(
-            PREFIX, InputError(f"{path}: cannot be read ({error.strerror or error})")
+            PREFIX, InputError(f"{where}: cannot be read ({error.strerror or error})")
         ) from None
     except Exception as exc:
         raise fail(PREFIX, exc) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -48,6 +49,14 @@ class Reader(ABC):
 
     def warn(self, message: str, hint: str, *, sheet: str | None = None, row: int = 0) -> None:
         self.warnings.append(Problem(row, sheet, None, None, message, hint, "warning"))
+
+
+def moment_text(value: dt.date | dt.time) -> str:
+    """A date, time or timestamp as ISO 8601, as a sheet shows it: a timestamp at midnight
+    is the date alone."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return value.isoformat()
 
 
 def is_blank(cells: list[str]) -> bool:

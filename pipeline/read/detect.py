@@ -1,8 +1,10 @@
-"""What a file is: its format from its name, whether it can be read at all, and whether a
-text file's first bytes say it is something else. `inputs` picks the reader from the format."""
+"""What a file is: its format from its name or, for a download, from its first bytes; whether
+it can be read at all, and whether a text file's first bytes say it is something else.
+`inputs` picks the reader from the format."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -15,14 +17,15 @@ WORKBOOK_FORMATS = frozenset({"xlsx", "xlsm", "xls", "ods"})
 # JSON and other tools' exports are parsed whole; a label file is far smaller than this.
 MAX_WHOLE_FILE = 256 * 2**20
 
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 # Magic numbers of files people rename by mistake, so we can say what the file really is.
 _MAGIC = (
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"%PDF", "a PDF document"),
     (b"GIF8", "a GIF image"),
-    (b"PK\x03\x04", "a zip archive (an .xlsx or .ods workbook?)"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Office document"),
+    (_ZIP, "a zip archive (an .xlsx or .ods workbook?)"),
+    (_OLE, "an old Excel (.xls) or Office document"),
 )
 
 
@@ -35,6 +38,51 @@ def detect_format(path: Path) -> str:
             f"use one of: {', '.join(FORMATS)}"
         )
     return suffix
+
+
+# The families of bytes a format's file is made of: a declared format whose bytes are of
+# another family is wrong (a CSV served as application/vnd.ms-excel), and the bytes win.
+_FAMILY = {"xlsx": "zip", "xlsm": "zip", "ods": "zip", "xls": "ole"}
+_ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+
+
+def sniff_format(head: bytes) -> str:
+    """The format a file's first bytes say it is: one of FORMATS, `xml` (another tool's
+    config) or `html` (a web page, never a spreadsheet). Text that is none of them is CSV,
+    whose reader finds the delimiter itself."""
+    if head.startswith(_ZIP):
+        # An OpenDocument file stores its type uncompressed as the zip's first member.
+        return "ods" if _ODS_MIMETYPE in head[:128] else "xlsx"
+    if head.startswith(_OLE):
+        return "xls"
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    lowered = text[:16].lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if text.startswith(b"<"):
+        return "xml"
+    if text.startswith(b"["):
+        return "json"
+    if text.startswith(b"{"):
+        return _json_or_lines(text)
+    return "csv"
+
+
+def _json_or_lines(text: bytes) -> str:
+    """JSON Lines when the first line is a whole object and more lines follow."""
+    first, _, rest = text.partition(b"\n")
+    if not rest.strip():
+        return "json"
+    try:
+        return "jsonl" if isinstance(json.loads(first), dict) else "json"
+    except ValueError:
+        return "json"
+
+
+def bytes_agree(file_format: str, head: bytes) -> bool:
+    """Whether `head` is of the family of bytes `file_format` is made of (zip, OLE, text)."""
+    family = "zip" if head.startswith(_ZIP) else "ole" if head.startswith(_OLE) else "text"
+    return _FAMILY.get(file_format, "text") == family
 
 
 def check_readable(path: Path) -> None:

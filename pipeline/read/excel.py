@@ -11,7 +11,7 @@ from typing import Any
 import python_calamine
 
 from pipeline.errors import InputError
-from pipeline.read.base import Reader, Sheet, table
+from pipeline.read.base import Reader, Sheet, moment_text, table
 from pipeline.read.ods_size import check_ods_tables
 from pipeline.read.sheet_size import check_xlsx_sheets
 from pipeline.read.xls_size import check_xls_sheets
@@ -31,10 +31,8 @@ def cell_text(value: Any) -> str:
             return str(int(value))
         # Excel shows at most 15 significant digits; repr would show binary noise.
         return f"{value:.15g}"
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date().isoformat()
     if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
+        return moment_text(value)
     return str(value)
 
 

@@ -135,11 +135,12 @@ class JsonReader(Reader):
         if not all(map(str.isascii, item)) and any(map(_SURROGATE.search, item)):
             # A key is a column name, which every report writes: a lone surrogate (from a
             # \ud800 escape) cannot be written, so the key keeps the escape instead.
-            return {_escaped(key): value for key, value in item.items()}
+            return {escaped(key): value for key, value in item.items()}
         return item
 
 
-def _escaped(text: str) -> str:
+def escaped(text: str) -> str:
+    """The text with each lone surrogate as its \\ud800 escape, so it can be written."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 

@@ -1,15 +1,19 @@
 """What a run tells its caller: counts per status, effort spent, and where the files are.
 
-The CLI prints it (table or `--json`); library callers get it as a typed value.
+The CLI prints it (table or `--json`); library callers get it as a typed value, and in a
+notebook its rows as a DataFrame (`to_frame`; pandas is imported only then).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.report.writers import report_records
 from pipeline.rows import STATUSES, Losses, RowOutcome, StopReason
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 
 @dataclass(slots=True)
@@ -44,6 +48,9 @@ class ImportSummary:
     create: int = 0
     update: int = 0
     unchanged: int = 0
+    # A DataFrame input's invalid and failed rows, in its own columns, index and dtypes,
+    # with `error` and `source_row` added (empty when none); None for a file or a dry run.
+    failed_frame: DataFrame | None = field(default=None, repr=False)
 
     @property
     def exit_code(self) -> int:
@@ -53,6 +60,14 @@ class ImportSummary:
         if self.stopped is not None:
             return 3
         return 1 if self.invalid or self.failed or self.existing_differs else 0
+
+    def to_frame(self) -> DataFrame:
+        """Every row's outcome as a DataFrame in the report's columns (row, sheet, name,
+        type, status, label_id, attempts, http_status, error, ...); a dry run's is its
+        plan. For a DataFrame input, `row - 2` is the input row's position."""
+        from pipeline.report.frame import outcomes_frame
+
+        return outcomes_frame(self.rows)
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` object: everything but the per-row lines of a run (those are in

@@ -36,8 +36,17 @@ REPORT_COLUMNS = (
 REPORT_FORMATS = (".csv", ".xlsx", ".json", ".jsonl")
 # Formats we cannot write back; the failed rows go to a workbook the readers accept.
 # A Label Studio XML config's failed controls go to JSON rows, which `run` reads back.
-_FAILED_FALLBACK = {".xls": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx", ".xml": ".json"}
+# A DataFrame input (named `dataframe`, with no suffix) has its failed rows in CSV.
+_FAILED_FALLBACK = {
+    ".xls": ".xlsx",
+    ".ods": ".xlsx",
+    ".xlsm": ".xlsx",
+    ".xml": ".json",
+    "": ".csv",
+}
 ERROR, SOURCE_ROW, SOURCE_SHEET = FAILED_ROW_COLUMNS
+# The rows the failed-rows file holds: to fix and run again.
+FAILED_STATUSES = frozenset({"invalid", "failed"})
 
 
 def report_path_for(input_path: Path) -> Path:
@@ -120,12 +129,16 @@ def report_records(outcomes: Sequence[RowOutcome]) -> list[dict[str, Any]]:
     return records
 
 
+def report_columns(records: Sequence[dict[str, Any]]) -> list[str]:
+    """The report's columns: those of its records, the fixed ones when it has none."""
+    return list(records[0]) if records else list(REPORT_COLUMNS)
+
+
 def write_report(path: Path, outcomes: Sequence[RowOutcome]) -> None:
     if path.suffix.lower() not in REPORT_FORMATS:
         raise ValueError(f"cannot write {path.name}: use one of {', '.join(REPORT_FORMATS)}")
     records = report_records(outcomes)
-    columns = list(records[0]) if records else list(REPORT_COLUMNS)
-    _write_table(path, {None: (columns, records)})
+    _write_table(path, {None: (report_columns(records), records)})
 
 
 def write_failed_rows(path: Path, raws: Sequence[RawRow], outcomes: Sequence[RowOutcome]) -> int:
@@ -138,7 +151,7 @@ def write_failed_rows(path: Path, raws: Sequence[RawRow], outcomes: Sequence[Row
     tables: dict[str | None, tuple[list[str], list[dict[str, Any]]]] = {}
     count = 0
     for raw, outcome in zip(raws, outcomes, strict=True):
-        if outcome.status not in ("invalid", "failed"):
+        if outcome.status not in FAILED_STATUSES:
             continue
         columns, records = tables.setdefault(raw.sheet, ([], []))
         for header in raw.cells:

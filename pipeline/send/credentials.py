@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from pipeline.errors import ConfigurationError, InsecureURLError
-from pipeline.send.net import is_loopback
+from pipeline.send.net import refuses_plain_http
 
 DEFAULT_BASE_URL = "https://api.futureagi.com"
 
@@ -36,7 +36,7 @@ def check_base_url(base_url: str, *, insecure: bool) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InsecureURLError(f"base URL {base_url!r} is not an http(s) URL")
-    if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
+    if refuses_plain_http(parts.scheme, parts.hostname, insecure=insecure):
         raise InsecureURLError(
             f"refusing plain http to {parts.hostname}: the API keys would travel unencrypted; "
             "use https or pass --insecure"

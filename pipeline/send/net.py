@@ -1,4 +1,5 @@
-"""One answer, shared by the client and the sandbox, to "is this host this machine?"."""
+"""One answer, shared by the client, the download of a remote input and the sandbox, to "is
+this host this machine?", and the rule on plain http that follows from it."""
 
 from __future__ import annotations
 
@@ -13,3 +14,9 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def refuses_plain_http(scheme: str, host: str, *, insecure: bool) -> bool:
+    """True for plain http to a host beyond this machine without `insecure`: what the API
+    client refuses for its base URL and a download for each URL it fetches."""
+    return scheme == "http" and not insecure and not is_loopback(host)

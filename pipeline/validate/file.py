@@ -7,13 +7,13 @@ million-row file validates in constant memory apart from those keys.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, UsageError
 from pipeline.read import Reader, Sheet
-from pipeline.read.inputs import open_input
+from pipeline.read.inputs import is_frame, open_input
 from pipeline.read.jsonfile import JsonReader
 from pipeline.read.migrate.reader import MigrationReader
 from pipeline.rows import CheckedRow, Losses, Problem, RawRow
@@ -21,6 +21,9 @@ from pipeline.validate.columns import ColumnMap, map_columns
 from pipeline.validate.duplicates import DuplicateIndex
 from pipeline.validate.payload import writable
 from pipeline.validate.row import RowChecker
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,16 @@ class ValidationResult:
             "losses": self.losses.to_dict() if self.losses else None,
         }
 
+    def to_frame(self) -> DataFrame:
+        """Every problem as a DataFrame, one row each, in the columns of `Problem`: the
+        file-level ones first (row 0), then the rows' in input order. For a DataFrame
+        input, `df.iloc[problems.row - 2]` are the rows they are about."""
+        import pandas as pd
+
+        columns = [f.name for f in fields(Problem)]
+        found = [asdict(problem) for problem in (*self.file_warnings, *self.problems)]
+        return pd.DataFrame(found, columns=columns)
+
 
 class FileCheck:
     """Check every row of a file as it streams by. Iterate it for `CheckedRow`s in input
@@ -65,16 +78,16 @@ class FileCheck:
 
     def __init__(
         self,
-        path: Path,
+        path: str | Path | DataFrame,
         *,
         sheet: str | None = None,
         source: str | None = None,
         include_archived: bool = False,
     ) -> None:
-        self.path = Path(path)
         self.reader: Reader = open_input(
-            self.path, sheet=sheet, source=source, include_archived=include_archived
+            path, sheet=sheet, source=source, include_archived=include_archived
         )
+        self.path = self.reader.path
         self._warnings: list[Problem] = []
         self._label_sheets = 0
         self._duplicates = DuplicateIndex(self.path.name)
@@ -222,7 +235,7 @@ def check_rows(
 
 
 def validate_file(
-    path: Path,
+    path: str | Path | DataFrame,
     *,
     sheet: str | None = None,
     source: str | None = None,
@@ -232,7 +245,7 @@ def validate_file(
 
     Args:
         path: a spreadsheet (csv, tsv, txt, xlsx, xlsm, xls, ods, json, jsonl) or another
-            tool's export.
+            tool's export; or a pandas DataFrame (see `validate_frame`).
         sheet: read only this sheet of a workbook.
         source: read `path` as this tool's export (`pipeline.read.migrate.SOURCES`);
             without it, a JSON or XML export of a known shape is recognised by itself.
@@ -261,7 +274,7 @@ def validate_file(
             problems.append(found)
     file_warnings = check.warnings
     return ValidationResult(
-        path=str(path),
+        path=str(check.path if is_frame(path) else path),
         format=check.format,
         rows_read=rows,
         valid=valid,
@@ -272,3 +285,24 @@ def validate_file(
         file_warnings=file_warnings,
         losses=Losses.tally(check.source, lost) if check.source else None,
     )
+
+
+def validate_frame(frame: DataFrame) -> ValidationResult:
+    """Check a pandas DataFrame as `validate_file` checks a sheet, sending nothing.
+
+    The columns are the header; the index is not read. Each cell is taken as the text a
+    person would have typed (a blank, NaN or None is empty, 5.0 in an int column with
+    blanks is 5, a dict is its JSON; see `pipeline.read.frame`). Row numbers are as a
+    spreadsheet view of the frame shows them: the frame's position + 2.
+
+    Returns:
+        The `ValidationResult`, with `path` and `format` "dataframe";
+        `result.to_frame()` gives its problems as a DataFrame.
+
+    Raises:
+        UsageError: `frame` is not a pandas DataFrame.
+        InputError: the frame cannot be used at all (no name or type column, no rows).
+    """
+    if not is_frame(frame):
+        raise UsageError(f"validate_frame takes a pandas DataFrame, not {type(frame).__name__}")
+    return validate_file(frame)

@@ -4,6 +4,7 @@ the one start-up line saying which project ids the sandbox takes."""
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 
 import pytest
@@ -51,3 +52,13 @@ def test_a_project_that_is_not_a_uuid_is_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["sandbox", "--project", "nope"])
     assert result.exit_code == 2 and result.stdout == ""
     assert "'nope' is not a project id (a UUID)" in result.stderr and "--project" in result.stderr
+
+
+def test_a_bad_option_is_named_before_a_port_in_use() -> None:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        result = CliRunner().invoke(app, ["sandbox", "--port", str(port), "--project", "nope"])
+    assert result.exit_code == 2
+    assert "'nope' is not a project id" in result.stderr and "in use" not in result.stderr
