@@ -26,3 +26,12 @@ class ConfigurationError(UsageError):
 
 class InsecureURLError(ConfigurationError):
     """A plain-http base URL to a host other than loopback, without `--insecure`."""
+
+
+def require_pandas() -> None:
+    """Refuse a DataFrame call in one line naming the extra when pandas is not installed:
+    it is optional (the CLI never needs it), so its absence is the user's to fix."""
+    try:
+        import pandas  # noqa: F401  (only asked whether it imports)
+    except ModuleNotFoundError:
+        raise UsageError("DataFrames need pandas: pip install 'label-import[pandas]'") from None

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pipeline.labels import LabelSpec
 from pipeline.rows import DONE_STATUSES, CheckedRow, JournalEntry, Problem, RowOutcome
-from pipeline.validate.messages import DEFAULTS_HINT
+from pipeline.validate.messages import DEFAULTS_HINTS
 
 # What to do with a label that exists already. None, the default, is `skip` for a label
 # as the row asks and `existing_differs` (exit 1) for one with other settings: only the
@@ -162,7 +162,7 @@ def _warnings(checked: CheckedRow) -> str:
     return _joined(
         p
         for p in checked.problems
-        if p.severity == "warning" and p.hint != DEFAULTS_HINT and p not in notes
+        if p.severity == "warning" and p.hint not in DEFAULTS_HINTS and p not in notes
     )
 
 

@@ -3,6 +3,7 @@ labels it creates, the outputs a frame's run writes, and its rows handed back as
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +202,17 @@ async def test_a_column_name_with_a_lone_surrogate_keeps_its_escape_in_the_outpu
     assert summary.failed_rows is not None
     [failed] = read_report(Path(summary.failed_rows))
     assert list(failed) == ["name", "type", "x\\ud800", "error", "source_row"]
+
+
+async def test_without_pandas_a_dataframe_call_names_the_extra(
+    sandbox: SandboxHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "labels.csv"
+    source.write_text("name,type\nTone,text\n", encoding="utf-8")
+    checked = validate_file(source)
+    summary = await run_frame(source, sandbox, report=tmp_path / "r.csv")
+    monkeypatch.setitem(sys.modules, "pandas", None)  # what an environment without it gives
+
+    for call in (checked.to_frame, summary.to_frame):
+        with pytest.raises(UsageError, match=r"pip install 'label-import\[pandas\]'"):
+            call()

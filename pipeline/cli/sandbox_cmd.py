@@ -79,8 +79,7 @@ def sandbox(
     """Serve a local emulator of the annotation-labels API (prints its base URL first)."""
     from pipeline.sandbox import SandboxConfig
 
-    # The options' own mistakes first: a typo in --project is the user's to fix whatever
-    # else holds the port.
+    # The options' own mistakes first: a --project typo matters whatever holds the port.
     config = SandboxConfig(
         orgs=_organisations(org or []),
         projects=_projects(project or []),

@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from pipeline.errors import InputError
 from pipeline.read.formula import restore
@@ -34,6 +35,8 @@ class Reader(ABC):
     headers: dict[str | None, list[str]] = field(default_factory=dict)
     # One of pipeline.read.FORMATS; set by open_reader from the file name.
     format: str = ""
+    # Rows mapped from another tool's export: there are no columns a hint can point at.
+    from_export: ClassVar[bool] = False
 
     @abstractmethod
     def _sheets(self) -> Iterator[Sheet]: ...

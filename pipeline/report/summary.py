@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pipeline.errors import require_pandas
 from pipeline.report.writers import report_records
 from pipeline.rows import STATUSES, Losses, RowOutcome, StopReason
 
@@ -65,6 +66,7 @@ class ImportSummary:
         """Every row's outcome as a DataFrame in the report's columns (row, sheet, name,
         type, status, label_id, attempts, http_status, error, ...); a dry run's is its
         plan. For a DataFrame input, `row - 2` is the input row's position."""
+        require_pandas()
         from pipeline.report.frame import outcomes_frame
 
         return outcomes_frame(self.rows)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import InputError, UsageError
+from pipeline.errors import InputError, UsageError, require_pandas
 from pipeline.read import Reader, Sheet
 from pipeline.read.inputs import is_frame, open_input
 from pipeline.read.jsonfile import JsonReader
@@ -65,6 +65,7 @@ class ValidationResult:
         """Every problem as a DataFrame, one row each, in the columns of `Problem`: the
         file-level ones first (row 0), then the rows' in input order. For a DataFrame
         input, `df.iloc[problems.row - 2]` are the rows they are about."""
+        require_pandas()
         import pandas as pd
 
         columns = [f.name for f in fields(Problem)]
@@ -116,7 +117,7 @@ class FileCheck:
             columns = self._label_columns(sheet)
             if columns is None:
                 continue
-            checker = RowChecker(columns)
+            checker = RowChecker(columns, export=self.reader.from_export)
             for raw in sheet.rows:
                 rows += 1
                 yield self._check(raw, checker)

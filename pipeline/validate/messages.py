@@ -33,9 +33,12 @@ SERVER_WORDING = {
 }
 
 UI_CAP_HINT = "fine for the API, but the UI will not show it fully"
-# The hint of the note that defaults were filled in: the one warning a run's report leaves
-# out, since nearly every row without settings gets it and it changes nothing.
+# The hints of the note that defaults were filled in (a spreadsheet's, an export's): the one
+# warning a run's report leaves out, since nearly every row without settings gets it and
+# it changes nothing.
 DEFAULTS_HINT = "fill these columns to choose other values"
+DEFAULTS_EXPORT_HINT = "the export does not set these: Future AGI's defaults are used"
+DEFAULTS_HINTS = (DEFAULTS_HINT, DEFAULTS_EXPORT_HINT)
 SURROGATE_HINT = (
     "the text holds half of a UTF-16 character pair (a broken \\ud800-style escape); "
     "delete it or type the character again"
@@ -95,11 +98,12 @@ def overridden(key: str, cell: str, in_json: Any) -> tuple[str, str]:
     )
 
 
-def defaults_filled(filled: dict[str, Any]) -> tuple[str, str]:
+def defaults_filled(filled: dict[str, Any], *, export: bool = False) -> tuple[str, str]:
+    """The defaults a row left out; an export has no columns to fill, so its hint differs."""
     return (
         "defaults filled: "
         + ", ".join(f"{key}={json.dumps(value)}" for key, value in filled.items()),
-        DEFAULTS_HINT,
+        DEFAULTS_EXPORT_HINT if export else DEFAULTS_HINT,
     )
 
 

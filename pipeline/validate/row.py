@@ -37,8 +37,10 @@ THUMBS_HINT = "thumbs_up_down labels take no settings; clear this cell"
 class RowChecker:
     """Checks the rows of one sheet against the label models."""
 
-    def __init__(self, columns: ColumnMap) -> None:
+    def __init__(self, columns: ColumnMap, *, export: bool = False) -> None:
         self.columns = columns.columns
+        # Rows mapped from another tool's export, whose hints cannot point at columns.
+        self.export = export
         # The headers of the name, type and settings JSON columns.
         self.name = self.columns["name"]
         self.type = self.columns["type"]
@@ -73,7 +75,7 @@ class RowChecker:
         check_payload(cells, label, problems)
         if problems.found and problems.has_errors():
             return CheckedRow(raw, None, problems.found)
-        _warn(kind, settings, label, problems)
+        _warn(kind, settings, label, problems, export=self.export)
         return CheckedRow(raw, label, problems.found)
 
     def _settings(
@@ -221,13 +223,18 @@ def _flat_settings(
 
 
 def _warn(
-    kind: LabelType, settings: dict[str, Any], label: LabelSpec, problems: RowProblems
+    kind: LabelType,
+    settings: dict[str, Any],
+    label: LabelSpec,
+    problems: RowProblems,
+    *,
+    export: bool = False,
 ) -> None:
     """What a valid row is worth knowing: the defaults filled in, the values the UI caps,
     what the server accepts but is likely a slip."""
     filled = {key: value for key, value in SETTINGS_DEFAULTS[kind].items() if key not in settings}
     if filled:
-        problems.warn("settings", *messages.defaults_filled(filled))
+        problems.warn("settings", *messages.defaults_filled(filled, export=export))
     for key, message in ui_cap_warnings(label):
         problems.warn(key, message, messages.UI_CAP_HINT)
     for key, message in likely_mistakes(label):

@@ -178,7 +178,7 @@ async def test_failed_records_of_an_xml_config_are_written_as_json_rows_to_rerun
     assert summary.failed_rows == str(tmp_path / "config.failed.json")
     (failed,) = json.loads((tmp_path / "config.failed.json").read_text())
     assert failed["name"] == "shift" and failed["source_row"] == 1
-    assert "min cannot be negative" in failed["error"]
+    assert "min -1 is negative" in failed["error"]
     fixed = {**failed, "settings": failed["settings"].replace('"min": -1', '"min": 0')}
     (tmp_path / "config.failed.json").write_text(json.dumps([fixed]))
     again = await into_sandbox(tmp_path / "config.failed.json", report=tmp_path / "again.csv")

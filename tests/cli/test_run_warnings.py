@@ -66,13 +66,22 @@ def test_a_row_validate_has_nothing_to_say_about_has_no_warnings(
     assert validate_warnings(tmp_path / "scores.json", 2) == [] and fine["warnings"] == ""
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "row"),
+    [
+        ("labels.csv", SPREADSHEET, 3),
+        ("notes.json", json.dumps([{"id": "n", "name": "Note", "dataType": "TEXT"}]), 1),
+    ],
+)
 def test_defaults_filled_in_are_left_out_of_the_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: str, row: int
 ) -> None:
-    """Nearly every row without settings gets that note, and it changes nothing."""
+    """Nearly every row without settings gets that note, a spreadsheet's or an export's,
+    and it changes nothing."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "labels.csv").write_text(SPREADSHEET, encoding="utf-8")
-    invoke("labels.csv", "--sandbox", "--no-progress")
-    note = read_report(tmp_path / "labels.report.csv")[1]
-    (filled,) = validate_warnings(tmp_path / "labels.csv", 3)
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    invoke(name, "--sandbox", "--no-progress")
+    report = read_report(tmp_path / f"{Path(name).stem}.report.csv")
+    (note,) = [line for line in report if line["row"] == str(row)]
+    (filled,) = validate_warnings(tmp_path / name, row)
     assert "defaults filled" in filled and note["warnings"] == ""

@@ -26,6 +26,7 @@ from pipeline.read.migrate import (
     opik,
     phoenix,
 )
+from pipeline.read.migrate.definition import refuse_repeats, settle_names
 from pipeline.read.migrate.source import Source
 from pipeline.read.text import sniff_encoding
 from pipeline.rows import RawRow
@@ -53,6 +54,8 @@ class Migration:
     detected: bool
     rows: list[RawRow] = field(default_factory=list)
     archived_skipped: int = 0
+    # What the export holds beside its records that no label carries (Source.beside).
+    not_carried: list[str] = field(default_factory=list)
 
 
 def load(path: Path) -> Any:
@@ -123,14 +126,19 @@ def migrate_document(
     path: Path, doc: Any, source: Source, *, detected: bool, include_archived: bool = False
 ) -> Migration:
     """Map a loaded export's records with `source`'s rules, one row per record."""
-    migration = Migration(source, detected=detected)
+    migration = Migration(source, detected=detected, not_carried=source.beside(doc))
     records = source.records(doc)
     if records is None:
         raise InputError(f"{path}: {source.expected}")
     if not records:
         raise InputError(f"{path}: the export holds no records")
-    for position, record in enumerate(records, start=1):
-        definition = source.convert(record, position)
+    definitions = [
+        source.convert(record, position) for position, record in enumerate(records, start=1)
+    ]
+    # Names are settled across the whole export: which of a title and a machine name
+    # names the labels, and a repeat refused in the export's terms.
+    settle_names(definitions)
+    for definition in definitions:
         if definition.archived and include_archived:
             definition.archived = False
             definition.warn(
@@ -138,7 +146,8 @@ def migrate_document(
             )
         elif definition.archived:
             migration.archived_skipped += 1
-        migration.rows.append(definition.to_row(source.title))
+    refuse_repeats(definitions)
+    migration.rows = [definition.to_row(source.title) for definition in definitions]
     return migration
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pipeline.labels import slug
+from pipeline.labels import NAME_MAX, slug
 from pipeline.rows import Problem, RawRow
 
 DEFAULT_MIN = 0
@@ -32,6 +33,11 @@ class Definition:
     label_type: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     description: str | None = None
+    # A display title beside the machine name (Argilla's `title`): `settle_names` picks
+    # which of the two names the label, for the whole export at once.
+    title: str | None = None
+    # The record's field the name comes from, so a hint names what to fix in the export.
+    name_key: str = "name"
     archived: bool = False
     skipped: str | None = None
     warnings: list[tuple[str | None, str]] = field(default_factory=list)
@@ -152,24 +158,17 @@ def numeric(
     *,
     step: object = None,
     display_type: str = "slider",
+    fields: tuple[str, str] = ("min", "max"),
     where: str = "the export",
 ) -> None:
-    """Set numeric settings from possibly open bounds, saying what was filled in; `where`
-    names the part of the export a fix goes in (Label Studio: the control)."""
-    low_number, high_number = number(low), number(high)
-    if low_number is None:
-        low_number = DEFAULT_MIN
-        definition.warn("min", f"no lower bound in the source: {DEFAULT_MIN} used")
-    if high_number is None:
-        high_number = low_number + DEFAULT_MAX if low_number >= DEFAULT_MAX else DEFAULT_MAX
-        definition.warn("max", f"no upper bound in the source: {high_number} used")
-    if low_number < 0:
-        definition.fail(
-            "min",
-            f"min cannot be negative (the source's lower bound is {low_number})",
-            "Future AGI numeric labels start at 0 or above: shift the scale "
-            f"(e.g. {low_number}..{high_number} to 0..{high_number - low_number}) in {where}",
-        )
+    """Set numeric settings from possibly open bounds, saying what was filled in.
+    `fields` are the source's names of the two bounds and `where` the part of the export
+    a fix goes in (Label Studio: the control), for the messages."""
+    errors = len(definition.errors)
+    low_number, high_number = _bounds(definition, number(low), number(high), (fields, where))
+    definition.label_type = "numeric"
+    if len(definition.errors) > errors:
+        return  # a scale we cannot hold: its error is the one thing to say
     step_number = number(step)
     if step_number is None:
         step_number = step_for(low_number, high_number)
@@ -178,7 +177,6 @@ def numeric(
             f"no step in the source: step_size {step_number} used "
             "(1 for integer bounds at least 2 apart, else a tenth of the range)",
         )
-    definition.label_type = "numeric"
     definition.settings = {
         "min": low_number,
         "max": high_number,
@@ -187,20 +185,83 @@ def numeric(
     }
 
 
+def _bounds(
+    definition: Definition,
+    low: int | float | None,
+    high: int | float | None,
+    named: tuple[tuple[str, str], str],
+) -> tuple[int | float, int | float]:
+    """Both bounds, an open one filled in; a scale our server cannot hold (below 0, or
+    with no room above its minimum) is a row error in the source's own terms. `named` is
+    the source's names of the bounds and where a fix goes."""
+    if low is not None and low < 0:
+        return _negative(definition, low, high, named)
+    if high is not None and high <= (low or DEFAULT_MIN):
+        return _no_room(definition, low, high, named)
+    if low is None:
+        low = DEFAULT_MIN
+        definition.warn("min", f"no lower bound in the source: {DEFAULT_MIN} used")
+    if high is None:
+        high = low + DEFAULT_MAX if low >= DEFAULT_MAX else DEFAULT_MAX
+        definition.warn("max", f"no upper bound in the source: {high} used")
+    return low, high
+
+
+def _negative(
+    definition: Definition,
+    low: int | float,
+    high: int | float | None,
+    named: tuple[tuple[str, str], str],
+) -> tuple[int | float, int | float]:
+    (low_field, _), where = named
+    top = high if high is not None and high > low else low + DEFAULT_MAX
+    definition.fail(
+        "min",
+        f"{low_field} {spelled(low)} is negative: Future AGI numeric labels start at 0",
+        "Future AGI numeric labels start at 0 or above: shift the scale "
+        f"(e.g. {spelled(low)}..{spelled(top)} to 0..{spelled(top - low)}) in {where}",
+    )
+    return low, top
+
+
+def _no_room(
+    definition: Definition,
+    low: int | float | None,
+    high: int | float,
+    named: tuple[tuple[str, str], str],
+) -> tuple[int | float, int | float]:
+    (low_field, high_field), where = named
+    given = f"{low_field} is {spelled(low)}" if low is not None else f"there is no {low_field}"
+    definition.fail(
+        "max",
+        f"{high_field} is {spelled(high)} and {given}: "
+        "Future AGI numeric labels need a maximum above a minimum of 0 or more",
+        f"give it a {high_field} above its {low_field} in {where} "
+        f"(e.g. {low_field} 0 and {high_field} 10)",
+    )
+    return low or DEFAULT_MIN, high
+
+
 def categorical(
     definition: Definition,
     options: list[tuple[str, object]],
     *,
     multi_choice: bool = False,
     typed_values: bool = True,
+    field: str | None = None,
 ) -> None:
     """Set categorical settings from (label, value) pairs; numeric values become text,
-    said so unless the source's values are all text anyway (`typed_values` false: XML)."""
+    said so unless the source's values are all text anyway (`typed_values` false: XML).
+    With `field`, the export's name of the list, the options are checked here: one given
+    twice alike is kept once; a label given twice with other values, a missing label or
+    fewer than two options are row errors our server would refuse. Without it, the
+    source checks them itself (Label Studio, in its own terms)."""
     definition.label_type = "categorical"
+    pairs = [(label, option_value(value, label)) for label, value in options]
+    if field is not None:
+        pairs = _usable(definition, pairs, field)
     definition.settings = {
-        "options": [
-            {"label": label, "value": option_value(value, label)} for label, value in options
-        ],
+        "options": [{"label": label, "value": value} for label, value in pairs],
         "multi_choice": multi_choice,
     }
     numbers = [spelled(value) for _, value in options if number(value) is not None]
@@ -210,15 +271,61 @@ def categorical(
         )
 
 
+def _usable(
+    definition: Definition, pairs: list[tuple[str, str]], field: str
+) -> list[tuple[str, str]]:
+    """The options without repeats; fewer than two is a row error naming `field`, unless
+    the record has one already (a list that is not a list, an option without a label)."""
+    pairs = _distinct(definition, pairs, field)
+    if not definition.errors and len(pairs) < 2:
+        shown = f"one ('{pairs[0][0]}')" if pairs else "none"
+        definition.fail(
+            "options",
+            f"'{field}' has {shown}: a Future AGI categorical label needs at least two options",
+            f"add options to '{field}' in the export, or leave this record out",
+        )
+    return pairs
+
+
+def _distinct(
+    definition: Definition, pairs: list[tuple[str, str]], field: str
+) -> list[tuple[str, str]]:
+    """The options without repeats (labels compare as our server compares them)."""
+    kept: dict[str, tuple[str, str]] = {}
+    repeated: list[str] = []
+    for position, (label, value) in enumerate(pairs, start=1):
+        if not label:
+            definition.fail(
+                "options",
+                f"option {position} of '{field}' has no label",
+                f"give every entry of '{field}' a label in the export",
+            )
+            continue
+        pair = (label, value)
+        first = kept.setdefault(label.casefold(), pair)
+        if first is pair:
+            continue
+        if first == pair:
+            repeated.append(label)
+        else:
+            definition.fail(
+                "options",
+                f"'{field}' gives the label '{label}' twice, with the values "
+                f"'{first[1]}' and '{value}'",
+                f"give each entry of '{field}' its own label in the export",
+            )
+    if repeated:
+        shown = ", ".join(dict.fromkeys(repeated))
+        definition.warn("options", f"'{field}' lists {shown} more than once: kept once")
+    return list(kept.values())
+
+
+# The archive or soft-delete markers the sources use, read from every record.
+ARCHIVE_MARKERS = frozenset({"isArchived", "is_archived", "archived", "deleted_at", "deletedAt"})
+
+
 def is_archived(record: dict[str, Any]) -> bool:
-    """The archive or soft-delete markers the sources use."""
-    return bool(
-        record.get("isArchived")
-        or record.get("is_archived")
-        or record.get("archived")
-        or record.get("deleted_at")
-        or record.get("deletedAt")
-    )
+    return any(record.get(marker) for marker in ARCHIVE_MARKERS)
 
 
 def mapping(value: object) -> dict[str, Any]:
@@ -240,3 +347,65 @@ def objects(definition: Definition, part: dict[str, Any], key: str) -> list[dict
         )
         return []
     return [item for item in value if isinstance(item, dict)]
+
+
+def filled(part: dict[str, Any]) -> list[str]:
+    """The keys of `part` that hold something: a null or empty value carries nothing to
+    lose, so it is never reported."""
+    return [key for key, value in part.items() if value not in (None, "", [], {})]
+
+
+def settle_names(definitions: list[Definition]) -> None:
+    """For a source with a display title beside each machine name (Argilla): the titles
+    name the labels when every one can (no two alike, none over NAME_MAX characters);
+    otherwise the machine names do, each title kept at the head of its description. One
+    rule for the whole export, so names are unique within it and never mixed."""
+    titled = [d for d in definitions if d.title is not None and d.name is not None]
+    if titled:
+        why = _titles_unusable([d.title or d.name or "" for d in definitions if d.name])
+        for definition in titled:
+            _entitle(definition, why)
+
+
+def _entitle(definition: Definition, why: str | None) -> None:
+    """Name a titled definition by its title, or (with `why` the titles cannot) keep its
+    machine name and put the title at the head of its description."""
+    title, name = definition.title or "", definition.name or ""
+    if why is None:
+        definition.name, definition.name_key = title, "title"
+    elif title.casefold() != name.casefold():
+        described = definition.description
+        definition.description = f"{title}\n{described}" if described else title
+        definition.warn("name", f"{why}: named '{name}', the title heads the description")
+
+
+def _titles_unusable(names: list[str]) -> str | None:
+    """Why these names (a title, or the machine name where there is none) cannot all
+    name labels, or None when they can."""
+    counts = Counter(name.casefold() for name in names)
+    repeated = list(dict.fromkeys(name for name in names if counts[name.casefold()] > 1))
+    if repeated:
+        return f"titles repeat in this export ({', '.join(repeated[:3])})"
+    if any(len(name) > NAME_MAX for name in names):
+        return f"a title is longer than {NAME_MAX} characters"
+    return None
+
+
+def refuse_repeats(definitions: list[Definition]) -> None:
+    """A record with the name and type of an earlier one is a row error naming the earlier
+    record and the field to change: our server keeps one label per name and type."""
+    first: dict[tuple[str, str], Definition] = {}
+    for definition in definitions:
+        name, kind = definition.name, definition.label_type
+        if name is None or kind is None or definition.errors or definition.skipped:
+            continue
+        if definition.archived:
+            continue
+        earlier = first.setdefault((name.casefold(), kind), definition)
+        if earlier is not definition:
+            definition.fail(
+                "name",
+                f"duplicate of record {earlier.position}: same name and type ({kind})",
+                f"rename '{definition.name_key}' of one of the two records in the export, "
+                "or leave one out",
+            )

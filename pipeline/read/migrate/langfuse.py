@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.read.migrate.definition import (
+    ARCHIVE_MARKERS,
     Definition,
     categorical,
+    filled,
     numeric,
     objects,
     spelled,
@@ -16,18 +18,27 @@ from pipeline.read.migrate.source import Kinds, Source, records_under
 
 
 def _numeric(definition: Definition, record: dict[str, Any]) -> None:
-    numeric(definition, record.get("minValue"), record.get("maxValue"))
+    numeric(
+        definition,
+        record.get("minValue"),
+        record.get("maxValue"),
+        fields=("minValue", "maxValue"),
+    )
 
 
 def _categorical(definition: Definition, record: dict[str, Any]) -> None:
+    categories = objects(definition, record, "categories")
     options = [
-        (text(c.get("label")) or spelled(c.get("value")), c.get("value"))
-        for c in objects(definition, record, "categories")
+        (text(c.get("label")) or spelled(c.get("value")), c.get("value")) for c in categories
     ]
-    categorical(definition, options)
+    categorical(definition, options, field="categories")
+    definition.lose_unknown(
+        {key for c in categories for key in filled(c)}, CATEGORY_KEYS, "categories"
+    )
 
 
 def _boolean(definition: Definition, record: dict[str, Any]) -> None:
+    # Langfuse gives every BOOLEAN config the categories True=1 / False=0: the thumbs.
     definition.label_type = "thumbs_up_down"
 
 
@@ -35,9 +46,23 @@ def _text(definition: Definition, record: dict[str, Any]) -> None:
     definition.label_type = "text"
 
 
+CATEGORY_KEYS = frozenset({"label", "value"})
+
 KINDS = Kinds(
     "dataType",
     {"NUMERIC": _numeric, "CATEGORICAL": _categorical, "BOOLEAN": _boolean, "TEXT": _text},
+    shared=frozenset(
+        {"name", "description", "dataType"}
+        | ARCHIVE_MARKERS
+        # Bookkeeping, not the label's definition: where and when Langfuse stored it.
+        | {"id", "projectId", "createdAt", "updatedAt"}
+    ),
+    reads={
+        "NUMERIC": frozenset({"minValue", "maxValue"}),
+        "CATEGORICAL": frozenset({"categories"}),
+        "BOOLEAN": frozenset({"categories"}),
+    },
+    part="score config",
 )
 
 

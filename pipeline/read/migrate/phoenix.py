@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.read.migrate.definition import (
+    ARCHIVE_MARKERS,
     Definition,
     categorical,
+    filled,
     mapping,
     numeric,
     objects,
@@ -17,28 +19,54 @@ from pipeline.read.migrate.source import Kinds, Source, records_under
 
 def _categorical(definition: Definition, record: dict[str, Any]) -> None:
     values = objects(definition, record, "values")
-    categorical(definition, [(text(v.get("label")) or "", v.get("score")) for v in values])
+    categorical(
+        definition, [(text(v.get("label")) or "", v.get("score")) for v in values], field="values"
+    )
+    definition.lose_unknown(
+        {key for v in values for key in filled(v)}, frozenset({"label", "score"}), "values"
+    )
 
 
 def _continuous(definition: Definition, record: dict[str, Any]) -> None:
-    numeric(definition, record.get("lower_bound"), record.get("upper_bound"))
+    numeric(
+        definition,
+        record.get("lower_bound"),
+        record.get("upper_bound"),
+        fields=("lower_bound", "upper_bound"),
+    )
 
 
 def _freeform(definition: Definition, record: dict[str, Any]) -> None:
     definition.label_type = "text"
     dropped = [k for k in ("threshold", "lower_bound", "upper_bound") if record.get(k) is not None]
     if dropped:
-        definition.warn(None, f"{', '.join(dropped)}: not supported on text labels, dropped")
+        definition.lose(
+            "score bounds on text labels",
+            f"{', '.join(dropped)}: not supported on text labels, dropped",
+        )
 
 
 KINDS = Kinds(
-    "type", {"CATEGORICAL": _categorical, "CONTINUOUS": _continuous, "FREEFORM": _freeform}
+    "type",
+    {"CATEGORICAL": _categorical, "CONTINUOUS": _continuous, "FREEFORM": _freeform},
+    shared=frozenset(
+        {"name", "type", "description", "optimization_direction"}
+        | ARCHIVE_MARKERS
+        # Bookkeeping, not the label's definition: Phoenix's GlobalID of the config.
+        | {"id"}
+    ),
+    reads={
+        "CATEGORICAL": frozenset({"values"}),
+        "CONTINUOUS": frozenset({"lower_bound", "upper_bound"}),
+        "FREEFORM": frozenset({"threshold", "lower_bound", "upper_bound"}),
+    },
+    part="annotation config",
 )
 
 
 def convert(record: Any, position: int) -> Definition:
     definition = KINDS.convert(record, position)
-    # A record that is not an object has failed already and has no direction to warn about.
+    # A record that is not an object has failed already and has no direction to lose.
     direction = mapping(record).get("optimization_direction")
     if direction not in (None, "NONE"):
         definition.lose(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from pipeline.read.base import Reader, Sheet
 from pipeline.read.migrate import Migration
@@ -16,6 +17,7 @@ COLUMNS = ["name", "type", "description", "settings"]
 @dataclass
 class MigrationReader(Reader):
     migration: Migration | None = field(default=None, kw_only=True)
+    from_export: ClassVar[bool] = True
 
     def _sheets(self) -> Iterator[Sheet]:
         assert self.migration is not None
@@ -31,6 +33,10 @@ def migration_reader(path: Path, migration: Migration) -> MigrationReader:
         reader.warn(
             f"detected source: {source.title} (--from {source.name})",
             "give --from NAME to read it as another tool's export",
+        )
+    for note in migration.not_carried:
+        reader.warn(
+            note, "no label has a place for it: copy it into a description if annotators need it"
         )
     if migration.archived_skipped:
         reader.warn(

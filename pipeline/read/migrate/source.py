@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.read.migrate.definition import Definition, is_archived, text
+from pipeline.labels import NAME_MAX
+from pipeline.read.migrate.definition import Definition, filled, is_archived, mapping, text
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class Source:
     # Whether one record is unmistakably this source's (for detection without --from).
     looks_like: Callable[[Any], bool]
     convert: Callable[[Any, int], Definition]
+    # What the export holds beside its records that a label has no place for (Argilla's
+    # dataset guidelines), one note each; page counters and the like are not named.
+    beside: Callable[[Any], list[str]] = lambda doc: []
 
 
 # Sets a definition's type and settings from the part of a record that describes its kind.
@@ -41,6 +45,13 @@ class Kinds:
     mappers: Mapping[str, Mapper]
     # Kinds we know but cannot import, with why: the record is skipped.
     no_equivalent: Mapping[str, str] = field(default_factory=dict)
+    # The keys of the mapped part that every kind understands (carried over, knowingly
+    # dropped with a message of its own, or bookkeeping), and those each kind reads
+    # besides: any other key with a value is a loss naming it (complete by construction).
+    shared: frozenset[str] = frozenset()
+    reads: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # What the mapped part is called in that loss note.
+    part: str = "record"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -67,6 +78,8 @@ class Kinds:
             definition.skipped = self.no_equivalent[kind]
         else:
             self.mappers[kind](definition, part)
+            understood = self.shared | self.reads.get(kind, frozenset())
+            definition.lose_unknown(filled(mapping(part)), understood, self.part)
 
     def _unknown(self, definition: Definition, kind: object) -> None:
         shown = "missing" if kind in (None, "") else f"'{kind}'"
@@ -99,16 +112,27 @@ def not_an_object(position: int) -> Definition:
 
 def start(record: Any, position: int, *, name_key: str, id_key: str = "id") -> Definition:
     """A definition with the fields every source has; errors for a missing name."""
-    definition = Definition(position)
+    definition = Definition(position, name_key=name_key)
     definition.name = text(record.get(name_key))
     raw_id = record.get(id_key)
     definition.source_id = str(raw_id) if raw_id not in (None, "") else definition.name
     definition.description = text(record.get("description"))
     definition.archived = is_archived(record)
+    if definition.name is not None and len(definition.name) > NAME_MAX:
+        definition.fail(
+            "name",
+            f"'{name_key}' is {len(definition.name)} characters: "
+            f"Future AGI names hold at most {NAME_MAX}",
+            f"shorten '{name_key}' of record {position} in the export",
+        )
     if definition.name is not None:
         return definition
     if record.get(name_key) is None or isinstance(record.get(name_key), str):
-        definition.fail("name", f"record has no '{name_key}'", f"give the record a '{name_key}'")
+        definition.fail(
+            "name", f"record has no '{name_key}'", f"give record {position} a '{name_key}'"
+        )
     else:
-        definition.fail("name", f"'{name_key}' is not text", f"give '{name_key}' as a string")
+        definition.fail(
+            "name", f"'{name_key}' is not text", f"give '{name_key}' of record {position} as text"
+        )
     return definition

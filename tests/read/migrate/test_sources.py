@@ -214,7 +214,9 @@ def test_argilla_questions_endpoint_shape(tmp_path: Path) -> None:
         tmp_path,
         {"items": [{"id": "q-1", "name": "c", "title": "Comment", "settings": {"type": "text"}}]},
     )
-    assert rows[0].source_id == "q-1" and rows[0].cells["name"] == "Comment"
+    # The source id is the question's name, its key in both export shapes (settings.json
+    # has no ids), so the title can name the label without losing the name.
+    assert rows[0].source_id == "c" and rows[0].cells["name"] == "Comment"
 
 
 LABEL_CONFIG = """<View>
