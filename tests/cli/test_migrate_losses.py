@@ -18,8 +18,20 @@ from tests.paths import MIGRATION_SAMPLES
 from tests.read.migrate.test_realworld_fixes import REALWORLD
 
 PHOENIX = MIGRATION_SAMPLES / "phoenix-annotation-configs.json"
-# Two records of the sample have a score direction (MAXIMIZE, MINIMIZE); a third is archived.
-LINE = "Arize Phoenix annotation configs: 2 labels {} score direction"
+# Two records of the sample have a score direction (MAXIMIZE, MINIMIZE), a third archived
+# one too; a free-form record has a threshold, which a text label has no place for.
+LINE = "Arize Phoenix annotation configs: {n} labels {verb} score direction; 1 {verb} score bounds"
+
+
+def line(verb: str, directed: int = 2) -> str:
+    return LINE.format(n=directed, verb=verb) + " on text labels"
+
+
+def lost(directed: int) -> list[dict[str, object]]:
+    return [
+        {"what": "score direction", "labels": directed},
+        {"what": "score bounds on text labels", "labels": 1},
+    ]
 
 
 def test_a_kind_counts_once_per_label_commonest_first() -> None:
@@ -40,11 +52,10 @@ def test_a_run_says_what_the_export_lost_on_stderr_and_in_json(
     result = invoke(str(PHOENIX), "--sandbox", "--json", "--rate", "0", *extra)
     assert result.exit_code == 0, result.stderr
     count = 3 if archived else 2
-    expected = LINE.replace("2", str(count)).format("lost")
-    assert f"label-import: {expected}\n" in result.stderr
+    assert f"label-import: {line('lost', count)}\n" in result.stderr
     assert json.loads(result.stdout)["losses"] == {
         "source": "Arize Phoenix annotation configs",
-        "lost": [{"what": "score direction", "labels": count}],
+        "lost": lost(count),
     }
     report = read_report(tmp_path / "phoenix-annotation-configs.report.csv")
     # The line counts the labels the report's `lost` names it for; a skipped record is none.
@@ -59,12 +70,10 @@ def test_a_dry_run_and_validate_say_what_would_be_lost(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     dry = invoke(str(PHOENIX), "--sandbox", "--dry-run", "--no-progress")
-    assert f"label-import: {LINE.format('would lose')}\n" in dry.stderr
+    assert f"label-import: {line('would lose')}\n" in dry.stderr
     checked = CliRunner().invoke(app, ["validate", str(PHOENIX), "--from", "phoenix", "--json"])
-    assert checked.stderr == f"label-import validate: {LINE.format('would lose')}\n"
-    assert json.loads(checked.stdout)["losses"]["lost"] == [
-        {"what": "score direction", "labels": 2}
-    ]
+    assert checked.stderr == f"label-import validate: {line('would lose')}\n"
+    assert json.loads(checked.stdout)["losses"]["lost"] == lost(2)
 
 
 def test_a_spreadsheet_has_no_loss_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -62,7 +62,7 @@ def printed_command(stdout: str) -> list[str]:
 
 def fix_lower_bound(failed: Path) -> None:
     (row,) = json.loads(failed.read_text(encoding="utf-8"))
-    assert row["name"] == "Shift" and "min cannot be negative" in row["error"]
+    assert row["name"] == "Shift" and "-1 is negative" in row["error"]
     settings = json.loads(row["settings"])
     failed.write_text(
         json.dumps([{**row, "settings": json.dumps({**settings, "min": 0})}]), encoding="utf-8"
