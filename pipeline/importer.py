@@ -41,7 +41,7 @@ from pipeline.report.writers import (
     write_failed_rows,
     write_report,
 )
-from pipeline.rows import CheckedRow, JournalEntry, Problem, Progress, RowOutcome
+from pipeline.rows import CheckedRow, JournalEntry, Losses, Problem, Progress, RowOutcome
 from pipeline.send.breaker import Breaker
 from pipeline.send.client import LabelsClient
 from pipeline.send.credentials import Credentials, resolve_credentials
@@ -250,8 +250,16 @@ async def import_labels(
             summary = await _send_and_report(
                 run, link, (input_path, report_path), started, handle_signals=handle_signals
             )
+    return _with_failed_frame(_with_notes(summary, notices, check), path, dry_run=dry_run)
+
+
+def _with_notes(summary: ImportSummary, notices: list[str], check: FileCheck) -> ImportSummary:
+    """What the file told: its warnings, and for an export what converting it dropped."""
     summary.file_warnings = [*notices, *(_notice(warning) for warning in check.warnings)]
-    return _with_failed_frame(summary, path, dry_run=dry_run)
+    if check.source:
+        labels = (o.losses for o in summary.rows if o.status != "skipped")
+        summary.losses = Losses.tally(check.source, labels)
+    return summary
 
 
 def _with_failed_frame(summary: ImportSummary, path: object, *, dry_run: bool) -> ImportSummary:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pipeline.labels import LabelSpec
 from pipeline.rows import DONE_STATUSES, CheckedRow, JournalEntry, Problem, RowOutcome
+from pipeline.validate.messages import DEFAULTS_HINTS
 
 # What to do with a label that exists already. None, the default, is `skip` for a label
 # as the row asks and `existing_differs` (exit 1) for one with other settings: only the
@@ -120,12 +121,17 @@ def _value(value: Any) -> str:
 
 def _problem_text(problems: Sequence[Problem]) -> str:
     errors = [p for p in problems if p.severity == "error"] or list(problems)
+    return _joined(errors) or "invalid row"
+
+
+def _joined(problems: Iterable[Problem]) -> str:
+    """Problems as one report cell: `column: message (hint)`, separated by semicolons."""
     parts = []
-    for problem in errors:
+    for problem in problems:
         where = f"{problem.column}: " if problem.column else ""
         hint = f" ({problem.hint})" if problem.hint else ""
         parts.append(f"{where}{problem.message}{hint}")
-    return "; ".join(parts) or "invalid row"
+    return "; ".join(parts)
 
 
 def outcome_for(checked: CheckedRow) -> RowOutcome:
@@ -142,6 +148,21 @@ def outcome_for(checked: CheckedRow) -> RowOutcome:
         if raw.notes
         else "",
         losses=raw.losses,
+        warnings=_warnings(checked),
+    )
+
+
+def _warnings(checked: CheckedRow) -> str:
+    """What `validate` warns about the label the row makes (a value the UI caps, a setting
+    sent as written), so the report says it too. Left out: a migration's own notes (its
+    `lost`), a skipped row's reason (its `error`) and the defaults filled in."""
+    if checked.raw.skip is not None or not checked.problems:
+        return ""
+    notes = checked.raw.notes
+    return _joined(
+        p
+        for p in checked.problems
+        if p.severity == "warning" and p.hint not in DEFAULTS_HINTS and p not in notes
     )
 
 

@@ -6,8 +6,10 @@ the report all agree on what "row 12 of sheet Quality" means and what became of 
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pipeline.labels import LabelSpec
 
@@ -153,6 +155,9 @@ class RowOutcome:
     lost: str = ""
     # The same losses as short phrases by kind (RawRow.losses), for a run's summary.
     losses: tuple[str, ...] = ()
+    # What validation warns about the label besides the migration's notes (a value the
+    # Future AGI UI caps, a setting sent as written), as `validate` words it.
+    warnings: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,3 +188,24 @@ class Progress:
     # the sending is waiting on the server (a Retry-After pause) as this row finishes.
     pace: float = 0.0
     waiting: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Losses:
+    """What converting a whole export dropped, by kind: the source's title, and for each
+    kind of loss ("conditional visibility") how many labels it befell, commonest first."""
+
+    source: str
+    counts: tuple[tuple[str, int], ...] = ()
+
+    @classmethod
+    def tally(cls, source: str, per_label: Iterable[tuple[str, ...]]) -> Losses:
+        """Count each kind once per label, however many of its attributes it names."""
+        counts = Counter(what for losses in per_label for what in dict.fromkeys(losses))
+        return cls(source, tuple(counts.most_common()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "lost": [{"what": what, "labels": count} for what, count in self.counts],
+        }

@@ -7,6 +7,8 @@ that shape only the sending (`--max-failures`, the progress display).
 
 from __future__ import annotations
 
+import typer
+
 from pipeline.cli.app import app
 from pipeline.cli.options import (
     AsJson,
@@ -36,6 +38,7 @@ EPILOG = (
 
 @app.command(epilog=EPILOG)
 def plan(
+    context: typer.Context,
     input_path: InputFile,
     sheet: Sheet = None,
     source: Source = None,
@@ -54,24 +57,6 @@ def plan(
     sandbox: UseSandbox = False,
 ) -> None:
     """List the existing labels once and say what a run would do to every row."""
-    run(
-        input_path,
-        sheet=sheet,
-        source=source,
-        include_archived=include_archived,
-        report=report,
-        concurrency=concurrency,
-        rate=rate,
-        max_retries=max_retries,
-        max_wait=max_wait,
-        timeout=timeout,
-        on_existing=on_existing,
-        resume=resume,
-        dry_run=True,
-        max_failures=None,
-        json_output=json_output,
-        no_progress=True,
-        base_url=base_url,
-        insecure=insecure,
-        sandbox=sandbox,
-    )
+    # First, while the parameters (and the context) are the only locals: each is run's own.
+    given = {name: value for name, value in locals().items() if name != "context"}
+    run(context, **given, dry_run=True, max_failures=None, no_progress=True)

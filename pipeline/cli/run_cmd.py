@@ -20,6 +20,7 @@ from pipeline.cli.app import app
 from pipeline.cli.failures import fail
 from pipeline.cli.interrupt import end_on_signals, interrupted
 from pipeline.cli.link import against_api
+from pipeline.cli.losses import tell_losses
 from pipeline.cli.options import (
     AsJson,
     BaseUrl,
@@ -34,6 +35,7 @@ from pipeline.cli.options import (
     Source,
     Timeout,
 )
+from pipeline.cli.rerun import rerun_command
 from pipeline.cli.safe import json_text, shown
 
 if TYPE_CHECKING:
@@ -98,6 +100,7 @@ TERMINAL_ONLY = ("input_path", "json_output", "no_progress", "sandbox")
 
 @app.command(epilog=EPILOG)
 def run(
+    context: typer.Context,
     input_path: InputFile,
     sheet: Sheet = None,
     source: Source = None,
@@ -119,19 +122,19 @@ def run(
     sandbox: UseSandbox = False,
 ) -> None:
     """Create every valid row's label exactly once and report on every row."""
-    # First, while the parameters are the only locals.
-    knobs = {name: value for name, value in locals().items() if name not in TERMINAL_ONLY}
-    knobs["on_existing"] = on_existing.value if on_existing else None
+    # First, while the parameters (and the context) are the only locals.
+    given = {name: value for name, value in locals().items() if name != "context"}
     end_on_signals()  # before the stages load: a signal then ends the run as a later one does
     finished: list[ImportSummary] = []  # the run's summary, from the moment the run returns
     try:
         summary = _import_and_tell(
             input_path,
-            knobs,
+            given,
             finished,
             table=not json_output,
             progress=not no_progress,
             sandbox=sandbox,
+            rerun=partial(rerun_command, context, given),
         )
     except KeyboardInterrupt:  # Interrupted, from a signal
         raise _interrupted(finished) from None
@@ -148,19 +151,23 @@ def _interrupted(finished: list[ImportSummary]) -> typer.Exit:
 
 def _import_and_tell(
     input_path: str,
-    knobs: dict[str, Any],
+    given: dict[str, Any],
     finished: list[ImportSummary],
     *,
     table: bool,
     progress: bool,
     sandbox: bool,
+    rerun: Callable[[str], str],
 ) -> ImportSummary:
+    """Run with the options `run` was `given`, then tell how it went."""
+    knobs = {name: value for name, value in given.items() if name not in TERMINAL_ONLY}
+    knobs["on_existing"] = given["on_existing"].value if given["on_existing"] else None
     try:
         show = _table() if table else None
         _import(input_path, knobs, finished, progress=progress, sandbox=sandbox)
     except Exception as exc:
         raise fail(PREFIX, exc) from None
-    _tell(finished[0], show)
+    _tell(finished[0], show, rerun)
     return finished[0]
 
 
@@ -190,7 +197,7 @@ async def _run(
     finished.append(await against_api(start, sandbox=sandbox))
 
 
-def _table() -> Callable[[ImportSummary], None]:
+def _table() -> Callable[[ImportSummary, str], None]:
     """The summary table's printer, imported before the run and not after it, so that a
     second Ctrl-C ends the run at once instead of waiting for rich to load."""
     from rich.console import Console
@@ -200,13 +207,22 @@ def _table() -> Callable[[ImportSummary], None]:
     return partial(print_summary, console=Console())
 
 
-def _tell(summary: ImportSummary, table: Callable[[ImportSummary], None] | None) -> None:
-    """The file's warnings on stderr; the summary on stdout, as a table or as JSON."""
+def _tell(
+    summary: ImportSummary,
+    table: Callable[[ImportSummary, str], None] | None,
+    rerun: Callable[[str], str],
+) -> None:
+    """The file's warnings on stderr; the summary on stdout, as a table or as JSON, with
+    the command that re-runs the failed rows (`rerun` of the failed-rows file). A stopped
+    run has none: rows it did not send are in no failed-rows file; `--resume` sends them."""
     for warning in summary.file_warnings:
         typer.echo(f"{PREFIX}: {shown(warning)}", err=True)
+    tell_losses(PREFIX, summary.losses, sent=not summary.dry_run)
+    failed = summary.failed_rows if summary.stopped is None else None
+    command = rerun(failed) if failed else ""
     if table is not None:
-        table(summary)
+        table(summary, command)
         return
-    sys.stdout.write(json_text(summary.to_dict()) + "\n")
+    sys.stdout.write(json_text({**summary.to_dict(), "rerun": command or None}) + "\n")
     if summary.stopped:
         typer.echo(f"{PREFIX}: stopped: {shown(summary.stop_message)}", err=True)

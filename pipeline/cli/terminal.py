@@ -67,8 +67,9 @@ def _counts(summary: ImportSummary) -> Table:
     return table
 
 
-def print_summary(summary: ImportSummary, console: Console) -> None:
-    """The end-of-run table: counts, effort, files and the commonest errors."""
+def print_summary(summary: ImportSummary, rerun: str, *, console: Console) -> None:
+    """The end-of-run table: counts, effort, files, the commonest errors, and `rerun`, the
+    command that re-runs the failed rows."""
     console.print(_counts(summary))
     console.print(
         f"{summary.requests} requests, {summary.retries} retries, {summary.elapsed_s:.1f}s",
@@ -88,11 +89,9 @@ def print_summary(summary: ImportSummary, console: Console) -> None:
     kind = "plan" if summary.dry_run else "report"
     console.print(Text(f"{kind}: {shown(summary.report)}"))
     if summary.failed_rows:
-        console.print(
-            Text(
-                f"rows to fix: {shown(summary.failed_rows)} "
-                "(fix them and run the same command on it)"
-            )
-        )
+        # Never wrapped: a line break inside the command would break it when pasted.
+        console.print(Text(f"rows to fix: {shown(summary.failed_rows)}"), soft_wrap=True)
+    if rerun:
+        console.print(Text(f"fix them, then run: {shown(rerun)}"), soft_wrap=True)
     if summary.stopped:
         console.print(Text.assemble(("stopped:", "bold red"), " ", shown(summary.stop_message)))

@@ -15,6 +15,7 @@ import typer
 from pipeline.cli.app import EXIT_OK, EXIT_ROWS_FAILED, app
 from pipeline.cli.failures import fail
 from pipeline.cli.interrupt import end_on_signals, interrupted
+from pipeline.cli.losses import tell_losses
 from pipeline.cli.options import AsJson, IncludeArchived, InputFile, Insecure, Sheet, Source
 from pipeline.cli.safe import json_text, shown
 from pipeline.errors import InputError
@@ -55,6 +56,7 @@ def validate(
             typer.echo(json_text(result.to_dict(), indent=2))
         else:
             _print(result)
+        tell_losses(PREFIX, result.losses, sent=False)
     except KeyboardInterrupt:  # Interrupted, from a signal
         raise interrupted(PREFIX, "") from None
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ROWS_FAILED)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import require_pandas
 from pipeline.report.writers import report_records
-from pipeline.rows import STATUSES, RowOutcome, StopReason
+from pipeline.rows import STATUSES, Losses, RowOutcome, StopReason
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -40,6 +40,8 @@ class ImportSummary:
     # File-level notes from reading: an encoding guessed, a migration source detected,
     # archived records skipped, a sheet without label columns.
     file_warnings: list[str] = field(default_factory=list)
+    # What converting another tool's export dropped, by kind; None for a spreadsheet.
+    losses: Losses | None = None
     rows: list[RowOutcome] = field(default_factory=list, repr=False)
     # Labels that exist with other settings, no `on_existing` given (`rows.STATUSES`).
     existing_differs: int = 0
@@ -87,6 +89,7 @@ class ImportSummary:
             "stop_message": self.stop_message,
             "top_errors": [{"error": e, "rows": n} for e, n in self.top_errors],
             "file_warnings": self.file_warnings,
+            "losses": self.losses.to_dict() if self.losses else None,
             "exit_code": self.exit_code,
             **plan,
         }

@@ -31,6 +31,7 @@ REPORT_COLUMNS = (
     "attempts",
     "http_status",
     "error",
+    "warnings",
 )
 REPORT_FORMATS = (".csv", ".xlsx", ".json", ".jsonl")
 # Formats we cannot write back; the failed rows go to a workbook the readers accept.
@@ -119,6 +120,7 @@ def report_records(outcomes: Sequence[RowOutcome]) -> list[dict[str, Any]]:
             "attempts": o.attempts,
             "http_status": o.http_status,
             "error": o.error,
+            "warnings": o.warnings,
         }
         if with_source:
             record["source_id"] = o.source_id

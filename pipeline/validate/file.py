@@ -15,7 +15,8 @@ from pipeline.errors import InputError, UsageError, require_pandas
 from pipeline.read import Reader, Sheet
 from pipeline.read.inputs import is_frame, open_input
 from pipeline.read.jsonfile import JsonReader
-from pipeline.rows import EXPORT_COLUMNS, CheckedRow, Problem, RawRow
+from pipeline.read.migrate.reader import MigrationReader
+from pipeline.rows import EXPORT_COLUMNS, CheckedRow, Losses, Problem, RawRow
 from pipeline.validate.cells import CellError, parse_bool
 from pipeline.validate.columns import ColumnMap, map_columns
 from pipeline.validate.duplicates import DuplicateIndex
@@ -40,6 +41,8 @@ class ValidationResult:
     file_warnings: list[Problem] = field(default_factory=list)
     # Records of another tool's export left out on purpose (archived, no equivalent).
     skipped: int = 0
+    # What converting another tool's export dropped, by kind; None for a spreadsheet.
+    losses: Losses | None = None
 
     @property
     def ok(self) -> bool:
@@ -56,6 +59,7 @@ class ValidationResult:
             "warnings": self.warnings,
             "file_warnings": [asdict(problem) for problem in self.file_warnings],
             "problems": [asdict(problem) for problem in self.problems],
+            "losses": self.losses.to_dict() if self.losses else None,
         }
 
     def to_frame(self) -> DataFrame:
@@ -102,6 +106,12 @@ class FileCheck:
     @property
     def warnings(self) -> list[Problem]:
         return self.reader.warnings + self._warnings
+
+    @property
+    def source(self) -> str | None:
+        """The title of the tool whose export this is; None for a spreadsheet."""
+        migration = self.reader.migration if isinstance(self.reader, MigrationReader) else None
+        return migration.source.title if migration is not None else None
 
     def __iter__(self) -> Iterator[CheckedRow]:
         rows = 0
@@ -275,10 +285,13 @@ def validate_file(
     check = FileCheck(path, sheet=sheet, source=source, include_archived=include_archived)
     rows = valid = warnings = skipped = 0
     problems: list[Problem] = []
+    lost: list[tuple[str, ...]] = []
     for checked in check:
         rows += 1
         valid += checked.valid
         skipped += checked.skipped is not None
+        if checked.raw.losses and checked.skipped is None:
+            lost.append(checked.raw.losses)  # only rows with losses: memory stays flat
         for found in checked.problems:
             warnings += found.severity == "warning"
             problems.append(found)
@@ -293,6 +306,7 @@ def validate_file(
         warnings=warnings + len(file_warnings),
         problems=problems,
         file_warnings=file_warnings,
+        losses=Losses.tally(check.source, lost) if check.source else None,
     )
 
 

@@ -33,6 +33,12 @@ SERVER_WORDING = {
 }
 
 UI_CAP_HINT = "fine for the API, but the UI will not show it fully"
+# The hints of the note that defaults were filled in (a spreadsheet's, an export's): the one
+# warning a run's report leaves out, since nearly every row without settings gets it and
+# it changes nothing.
+DEFAULTS_HINT = "fill these columns to choose other values"
+DEFAULTS_EXPORT_HINT = "the export does not set these: Future AGI's defaults are used"
+DEFAULTS_HINTS = (DEFAULTS_HINT, DEFAULTS_EXPORT_HINT)
 SURROGATE_HINT = (
     "the text holds half of a UTF-16 character pair (a broken \\ud800-style escape); "
     "delete it or type the character again"
@@ -97,9 +103,7 @@ def defaults_filled(filled: dict[str, Any], *, export: bool = False) -> tuple[st
     return (
         "defaults filled: "
         + ", ".join(f"{key}={json.dumps(value)}" for key, value in filled.items()),
-        "the export does not set these: Future AGI's defaults are used"
-        if export
-        else "fill these columns to choose other values",
+        DEFAULTS_EXPORT_HINT if export else DEFAULTS_HINT,
     )
 
 

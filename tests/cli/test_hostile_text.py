@@ -121,7 +121,8 @@ def test_the_summary_shows_server_messages_as_text() -> None:
     )
     out = io.StringIO()
 
-    print_summary(summary, Console(file=out, force_terminal=True, width=400))
+    rerun = f"label-import run {hostile}.failed.csv"
+    print_summary(summary, rerun, console=Console(file=out, force_terminal=True, width=400))
 
     assert_shown_as_text(out.getvalue(), colour=True)
     plain = STYLES.sub("", out.getvalue())
@@ -129,6 +130,7 @@ def test_the_summary_shows_server_messages_as_text() -> None:
     assert f"2 rows: HTTP 400: {visible}" in plain
     assert f"report: {visible}.report.csv" in plain
     assert f"rows to fix: {visible}.failed.csv" in plain
+    assert f"fix them, then run: label-import run {visible}.failed.csv" in plain
     assert f"stopped: server said: {visible} :smile:" in plain
 
 

@@ -115,7 +115,9 @@ def test_the_summary_table_shows_counts_effort_files_and_errors() -> None:
         top_errors=[("gave up after 7 attempts: HTTP 503", 1)],
     )
     out = io.StringIO()
-    print_summary(summary, Console(file=out, width=120))
+    print_summary(
+        summary, "label-import run labels.failed.csv", console=Console(file=out, width=120)
+    )
     text = out.getvalue()
     for expected in (
         "created",

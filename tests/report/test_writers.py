@@ -64,6 +64,7 @@ def test_the_csv_report_has_one_line_per_row_in_input_order(tmp_path: Path) -> N
         "attempts",
         "http_status",
         "error",
+        "warnings",
     ]
     assert rows[1]["name"] == '\'=HYPERLINK("x")'
 

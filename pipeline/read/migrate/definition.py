@@ -167,16 +167,18 @@ def numeric(
     errors = len(definition.errors)
     low_number, high_number = _bounds(definition, number(low), number(high), (fields, where))
     definition.label_type = "numeric"
-    if len(definition.errors) > errors:
-        return  # a scale we cannot hold: its error is the one thing to say
+    # A scale we cannot hold is still set as the source gives it, so the failed-rows file
+    # holds the bounds to fix and re-run; its error is the one thing said about it.
+    refused = len(definition.errors) > errors
     step_number = number(step)
     if step_number is None:
         step_number = step_for(low_number, high_number)
-        definition.warn(
-            "step_size",
-            f"no step in the source: step_size {step_number} used "
-            "(1 for integer bounds at least 2 apart, else a tenth of the range)",
-        )
+        if not refused:
+            definition.warn(
+                "step_size",
+                f"no step in the source: step_size {step_number} used "
+                "(1 for integer bounds at least 2 apart, else a tenth of the range)",
+            )
     definition.settings = {
         "min": low_number,
         "max": high_number,
