@@ -117,7 +117,7 @@ def test_the_json_summary_has_the_command_without_the_first_inputs_options(
     assert result.exit_code == 1, result.stderr
     assert json.loads(result.stdout)["rerun"] == (
         "label-import run 'my out/labels.failed.csv' --report 'my out/labels.failed.report.json' "
-        "--concurrency 3 --rate 0.0 --json --sandbox"
+        "--concurrency 3 --rate 0 --json --sandbox"
     )
 
 
