@@ -27,17 +27,15 @@ import asyncio
 import csv
 import json
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from benchmarks.bench_engine import sandbox
 from pipeline.exporter import export_labels
 from pipeline.send.rate import AUTO, RateSetting
 
@@ -45,19 +43,6 @@ LABELS = "/model-hub/annotations-labels/"
 KEY, SECRET = "demo-key", "demo-secret"
 HEADERS = {"X-Api-Key": KEY, "X-Secret-Key": SECRET}
 COLUMNS = ("id", "name", "type", "description", "project", "allow_notes", "settings")
-
-
-@contextmanager
-def sandbox() -> Iterator[str]:
-    """A sandbox in its own process; yields its base URL (the first line it prints)."""
-    cmd = [sys.executable, "-m", "pipeline", "sandbox", "--port", "0"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert proc.stdout is not None
-    try:
-        yield proc.stdout.readline().strip()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def body(i: int) -> dict[str, Any]:
