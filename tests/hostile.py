@@ -19,6 +19,9 @@ misbehave in one way at a time:
 - `huge_length`, `huge_stream`, `huge_gzip`: answers over the client's cap, declared,
   streamed, or small on the wire and huge once unpacked;
 - `deep_json`: a 200 of 100,000 nested lists;
+- `big`: honest, but every create's label and every list page is padded to `big_size`
+  bytes, written 64 KiB at a time (so the server never holds it whole) with a declared
+  length, or chunked with `big_chunked`;
 - `broken_http`: not HTTP at all, a status line quoting the API key (so the key is in
   the client's exception text);
 - `throttle`: each create is answered 429 with `Retry-After` for its first `throttle_first`
@@ -64,6 +67,7 @@ Mode = Literal[
     "huge_stream",
     "huge_gzip",
     "deep_json",
+    "big",
     "broken_http",
     "throttle",
     "unknown_project",
@@ -134,6 +138,8 @@ class Hostile:
     projects: set[str] = field(default_factory=set)
     bare_create: bool = False
     page_size: int = 500
+    big_size: int = 0
+    big_chunked: bool = False
     secret: str | None = None
     seen: Counter[str] = field(default_factory=Counter)
     labels: dict[tuple[str, str, str | None], dict[str, Any]] = field(default_factory=dict)
@@ -158,10 +164,14 @@ class Hostile:
         if wild is not None:
             return wild
         if request.method == "POST":
-            return self._create(await request.json())
-        if request.method == "GET":
-            return self._page(request)
-        return web.json_response({"id": request.match_info["tail"].strip("/")})
+            answer = self._create(await request.json())
+        elif request.method == "GET":
+            answer = self._page(request)
+        else:
+            return web.json_response({"id": request.match_info["tail"].strip("/")})
+        if self.mode == "big" and answer.status == 200:
+            return await _padded(request, answer, self.big_size, chunked=self.big_chunked)
+        return answer
 
     def add(
         self, name: str, kind: str, project: str | None = None, **fields: Any
@@ -365,6 +375,33 @@ async def _huge_gzip(request: web.Request) -> web.StreamResponse:
     packed = gzip.compress(b" " * (MAX_ANSWER_BYTES + 1024 * 1024))
     headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
     return web.Response(body=packed, headers=headers)
+
+
+PADDING = b" " * (64 * 1024)
+
+
+async def _padded(
+    request: web.Request, answer: web.Response, size: int, *, chunked: bool
+) -> web.StreamResponse:
+    """`answer`'s JSON object with a `padding` key of spaces making it `size` bytes."""
+    assert isinstance(answer.body, bytes)
+    head, tail = answer.body[:-1] + b', "padding": "', b'"}'
+    response = web.StreamResponse(headers={"Content-Type": "application/json"})
+    if chunked:
+        response.enable_chunked_encoding()
+    else:
+        response.content_length = size
+    await response.prepare(request)
+    await response.write(head)
+    left = size - len(head) - len(tail)
+    try:
+        while left > 0:
+            await response.write(PADDING[:left])
+            left -= len(PADDING)
+        await response.write(tail)
+    except ConnectionError:
+        pass  # the client refused the rest, as it may
+    return response
 
 
 async def _broken_http(request: web.Request) -> web.StreamResponse:

@@ -4,7 +4,9 @@ Each call reads the whole answer and hands its status, body and `Retry-After` he
 `answers.classify` (or a transport failure to `answers.transport_failure`), so no aiohttp
 exception and no HTTP status code leaks past this module, and what an answer means is
 decided in answers.py alone. Every body and transport error is redacted of the keys
-(redact.py) before it is parsed, and a body over `MAX_ANSWER_BYTES` is refused unread.
+(redact.py) before it is parsed. A body over the cap for what it is to carry
+(`ANSWER_CAPS`) is refused unread, and the bodies being read at once share one
+`AnswerBudget` (budget.py), so memory stays bounded whatever the concurrency.
 """
 
 from __future__ import annotations
@@ -17,16 +19,32 @@ from typing import Any
 import aiohttp
 
 from pipeline.send.answers import Answer, Expects, classify, transport_failure, unreadable
+from pipeline.send.budget import AnswerBudget
 from pipeline.send.redact import Redactor
 
 LABELS_PATH = "/model-hub/annotations-labels/"
 LIST_PAGE_LIMIT = 500
-# Answers are read into memory whole, so the size is checked first. The largest honest
-# answer is a list page of 500 labels: real labels are a few KiB, and 32 MiB still holds
-# 500 of 64 KiB each (a categorical label with hundreds of long options), while even
-# `concurrency` answers at the cap at once stay within a small machine's memory.
-MAX_ANSWER_MIB = 32
-MAX_ANSWER_BYTES = MAX_ANSWER_MIB * 1024 * 1024
+MIB = 2**20
+# Answers are read into memory whole, so the size is checked first, against a cap for
+# what the answer is to carry. The largest honest answer is a list page of 500 labels:
+# real labels are a few KiB, and 32 MiB still holds 500 of 64 KiB each (a categorical
+# label with hundreds of long options).
+MAX_ANSWER_BYTES = 32 * MIB
+# One label holds at most what requests at the server's 1 MiB body limit can put in it: a
+# create, or one PATCH of its settings and another of its description (2 MiB). Twice
+# that leaves room for the fields the server adds and for its spacing.
+LABEL_ANSWER_BYTES = 4 * MIB
+ANSWER_CAPS: dict[Expects, int] = {
+    "page": MAX_ANSWER_BYTES,
+    "label": LABEL_ANSWER_BYTES,
+    # A 204, or an error: the envelope, or a proxy's page.
+    "nothing": MIB,
+}
+# What the bodies being read at once may hold together: two pages at their cap, or
+# sixteen labels at theirs, while honest answers (a few KiB a label, a MiB or two a page)
+# never wait; at 256 requests in flight, 256 answers at the cap would be 8 GiB.
+ANSWER_BUDGET_BYTES = 64 * MIB
+READ_AHEAD_BYTES = 16 * 1024
 
 
 class LabelsClient:
@@ -40,6 +58,7 @@ class LabelsClient:
         *,
         concurrency: int = 8,
         timeout: float = 30.0,
+        answer_budget: int = ANSWER_BUDGET_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._headers = {
@@ -50,6 +69,9 @@ class LabelsClient:
         }
         self._redact = Redactor((api_key, secret_key))
         self._concurrency = concurrency
+        self.answer_budget = AnswerBudget(answer_budget)
+        # No cap over the whole budget: such an answer would wait for room for ever.
+        self._caps = {expects: min(cap, answer_budget) for expects, cap in ANSWER_CAPS.items()}
         # Every field is set: a ClientTimeout built by hand starts from all-None. No
         # sock_read: `total` already bounds the read, and a read timer is re-armed on
         # every chunk received, which costs CPU on each answer for nothing.
@@ -79,6 +101,11 @@ class LabelsClient:
             headers=self._headers,
             timeout=self._timeout,
             raise_for_status=False,
+            # aiohttp stops reading a connection once about twice this much of an answer
+            # waits unread: an answer waiting for room in the budget then holds some
+            # 100 KiB read ahead, not the 600 KiB of the 64 KiB default (25 MiB at 256
+            # connections, not 150).
+            read_bufsize=READ_AHEAD_BYTES,
         )
         return self
 
@@ -109,15 +136,32 @@ class LabelsClient:
             async with session.request(
                 method, self.base_url + path, data=data, params=params, allow_redirects=False
             ) as resp:
-                status = resp.status
-                retry_after = resp.headers.get("Retry-After")
-                raw = await _read_capped(resp)
+                return await self._answer(resp, method, expects)
         except (aiohttp.ClientError, TimeoutError) as exc:
             return transport_failure(exc, method, self._redact.text)
-        if raw is None:
-            why = f"answer over {MAX_ANSWER_MIB} MiB, refused unread"
-            return unreadable(status, retry_after, method, why)
-        return self._classify(status, self._redact.bytes(raw), retry_after, method, expects)
+
+    async def _answer(self, resp: aiohttp.ClientResponse, method: str, expects: Expects) -> Answer:
+        """Read and classify `resp`, its body holding room in the answer budget until parsed.
+
+        A declared length over the cap is refused before a byte is read; a streamed or
+        compressed body (whose declared length says nothing of its unpacked size) reserves
+        the whole cap, and is refused as soon as it passes it.
+        """
+        status, retry_after = resp.status, resp.headers.get("Retry-After")
+        cap = self._caps[expects]
+        length = resp.content_length
+        if length is not None and length > cap:
+            return _refused(resp, retry_after, method, cap)
+        exact = None if "Content-Encoding" in resp.headers else length
+        room = cap if exact is None else exact
+        await self.answer_budget.take(room)
+        try:
+            raw = await resp.read() if exact is not None else await _read_stream(resp.content, cap)
+            if raw is None:
+                return _refused(resp, retry_after, method, cap)
+            return self._classify(status, self._redact.bytes(raw), retry_after, method, expects)
+        finally:
+            self.answer_budget.give(room)
 
     def _classify(
         self, status: int, raw: bytes, retry_after: str | None, method: str, expects: Expects
@@ -169,29 +213,23 @@ class LabelsClient:
         return self._request("GET", LABELS_PATH, "page", params=params)
 
 
-async def _read_capped(resp: aiohttp.ClientResponse) -> bytes | None:
-    """The whole body, or None when it is over `MAX_ANSWER_BYTES`: a declared length over
-    the cap is refused before a byte is read, a streamed or compressed body (whose
-    declared length says nothing of its unpacked size) as soon as it passes it."""
-    length = resp.content_length
-    if length is not None and length > MAX_ANSWER_BYTES:
-        body = None
-    elif length is not None and "Content-Encoding" not in resp.headers:
-        body = await resp.read()
-    else:
-        body = await _read_stream(resp.content)
-    if body is None:
-        # The rest is never read: closing drops the connection instead of draining it.
-        resp.close()
-    return body
+def _refused(
+    resp: aiohttp.ClientResponse, retry_after: str | None, method: str, cap: int
+) -> Answer:
+    """The answer to a body over `cap`, the rest of which is never read: closing drops the
+    connection instead of draining it."""
+    resp.close()
+    why = f"answer over {cap / MIB:g} MiB, refused unread"
+    return unreadable(resp.status, retry_after, method, why)
 
 
-async def _read_stream(content: aiohttp.StreamReader) -> bytes | None:
+async def _read_stream(content: aiohttp.StreamReader, cap: int) -> bytes | None:
+    """The whole body, or None as soon as it passes `cap`."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in content.iter_any():
         size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
+        if size > cap:
             return None
         chunks.append(chunk)
     return b"".join(chunks)

@@ -78,7 +78,7 @@ async def test_an_answer_over_the_cap_is_refused_unread(hostile: Hostile, mode: 
         hostile.mode = "honest"
         after = await client.create(STAR)  # the refused connection is not reused
     assert (answer.kind, answer.status) == ("ambiguous", 200)
-    assert answer.message == "HTTP 200, answer over 32 MiB, refused unread"
+    assert answer.message == "HTTP 200, answer over 4 MiB, refused unread"  # a label's cap
     assert after.kind == "ok"
     assert time.monotonic() - started < 10
 
