@@ -65,8 +65,10 @@ async def test_many_big_answers_at_once_never_hold_more_than_the_budget(
 
     assert {(o.status, o.attempts) for o in outcomes} == {("created", 1)}
     assert {f"L{o.row}": o.label_id for o in outcomes} == server_ids(hostile)
-    # Answers shared the budget (a chunked one reserves the label's whole 4 MiB cap)...
-    assert budget.peak == BUDGET if chunked else 2 * ANSWER <= budget.peak <= BUDGET
+    # Answers shared the budget, several at once (a chunked one reserves the label's whole
+    # 4 MiB cap, so two fill it)...
+    assert 2 * ANSWER <= budget.peak <= BUDGET
+    assert budget.peak == BUDGET or not chunked
     assert budget.reserved == 0
     # ... and memory shows it: without the budget the 32 answers at once held over 64 MiB.
     assert traced_peak < 4 * BUDGET
