@@ -2,9 +2,11 @@
 
 The CLI is a thin shell over this; an Airflow task or a script calls it directly (or
 `import_labels_sync`) and gets an `ImportSummary` back; a notebook passes a pandas
-DataFrame instead of a file and gets its rows back as DataFrames. Exceptions leave only
-for runs that cannot start, all of them `pipeline.errors.LabelImportError`: `InputError`
-(the file) and `UsageError` (options, credentials, base URL).
+DataFrame instead of a file and gets its rows back as DataFrames. Exceptions leave for
+runs that cannot start, all of them `pipeline.errors.LabelImportError`: `InputError`
+(the file) and `UsageError` (options, credentials, base URL); and for a fault of our own
+(a bug) that ends the sending early, `RunEndedEarly`, raised only once the report and
+the journal are written.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pipeline.plan import Job, OnExisting, index_labels, plan, preview
 from pipeline.read.inputs import is_frame, path_for_input
 from pipeline.report.journal import Journal, journal_path, read_journal
 from pipeline.report.lock import output_lock
-from pipeline.report.summary import ImportSummary
+from pipeline.report.summary import ImportSummary, RunEndedEarly
 from pipeline.report.writers import (
     check_outputs,
     failed_rows_path,
@@ -49,6 +51,7 @@ from pipeline.send.download import local_copy
 from pipeline.send.listing import existing_labels
 from pipeline.send.pool import CONCURRENCY, run_pool
 from pipeline.send.rate import AUTO, RateGate, RateSetting, check_rate
+from pipeline.send.redact import Redactor
 from pipeline.send.retry import MAX_WAIT_S, Sending, policy_for
 from pipeline.send.row_sender import RowSender
 from pipeline.send.stop import Stop
@@ -58,6 +61,8 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
 TOP_ERRORS = 5
+# An unexpected error's own words, cut to this many characters in the report's cells.
+SHOWN_ERROR = 200
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 ProgressCallback = Callable[[Progress], None]
@@ -111,6 +116,15 @@ class _Unwritten:
     journal_intact: bool = True
 
 
+@dataclass(slots=True)
+class _EndedEarly:
+    """A fault of our own (a bug) that ended the sending: the report is still written,
+    every row it did not reach says why, and then `import_labels` raises."""
+
+    error: Exception | None = None
+    message: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class _Run:
     """What the plan-and-send phase needs, decided before the first request."""
@@ -124,6 +138,7 @@ class _Run:
     dry_run: bool
     progress: ProgressCallback | None
     unwritten: _Unwritten = field(default_factory=_Unwritten)
+    ended: _EndedEarly = field(default_factory=_EndedEarly)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +249,10 @@ async def import_labels(
         ConfigurationError: no credentials, or a base URL that is not http(s).
         InsecureURLError: plain http to a host other than loopback without `insecure`
             (the base URL, a remote input or a redirect of its download).
+        RunEndedEarly: a fault of our own (a bug) ended the sending early. Raised once
+            the report and the journal are written; its `summary` holds every row (those
+            not reached `not_attempted`, with the reason) and its message names the
+            report. The fault itself is its `__cause__`.
     """
     started = time.monotonic()
     check_limits(concurrency, rate, max_retries, max_wait, timeout, max_failures)
@@ -250,7 +269,10 @@ async def import_labels(
             summary = await _send_and_report(
                 run, link, (input_path, report_path), started, handle_signals=handle_signals
             )
-    return _with_failed_frame(_with_notes(summary, notices, check), path, dry_run=dry_run)
+    summary = _with_failed_frame(_with_notes(summary, notices, check), path, dry_run=dry_run)
+    if run.ended.error is not None:
+        raise RunEndedEarly(summary) from run.ended.error
+    return summary
 
 
 def _with_notes(summary: ImportSummary, notices: list[str], check: FileCheck) -> ImportSummary:
@@ -343,6 +365,8 @@ async def _connect_and_send(
             run, client, sending, concurrency=link.concurrency, hard_stop=signals.hard_stop
         )
     signals.hold()
+    credentials = link.credentials
+    _tell_ended_early(run, outcomes, Redactor((credentials.api_key, credentials.secret_key)))
     return outcomes, sending
 
 
@@ -358,20 +382,45 @@ async def _plan_and_send(
     stop = sending.stop
     outcomes: list[RowOutcome] | None = None
     with hard_stop:
-        existing = await existing_labels(client, sending)
-        if existing is not None:
-            index = index_labels(existing)
-            outcomes, jobs = plan(run.rows, index, on_existing=run.on_existing, journal=run.journal)
-            if run.dry_run:
-                preview(outcomes, jobs, {project for _, _, project in index})
-            else:
-                await _send(run, jobs, outcomes, client, sending, concurrency)
+        try:
+            existing = await existing_labels(client, sending)
+            if existing is not None:
+                index = index_labels(existing)
+                outcomes, jobs = plan(
+                    run.rows, index, on_existing=run.on_existing, journal=run.journal
+                )
+                if run.dry_run:
+                    preview(outcomes, jobs, {project for _, _, project in index})
+                else:
+                    await _send(run, jobs, outcomes, client, sending, concurrency)
+        except Exception as exc:
+            # A bug of ours: the rows settled so far still get their report, then it is raised.
+            run.ended.error = exc
     if hard_stop.cancelled_caught:
         stop.request("interrupted")
     if outcomes is None:
         # The listing never finished: nothing was sent; every valid row is not_attempted.
         outcomes, _ = plan(run.rows, {}, on_existing=run.on_existing, journal=run.journal)
     return outcomes
+
+
+def _tell_ended_early(run: _Run, outcomes: list[RowOutcome], redact: Redactor) -> None:
+    """Word the fault that ended the sending, in one line without the keys, for the
+    summary and for every row it left unsettled."""
+    error: BaseException | None = run.ended.error
+    if error is None:
+        return
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        # A worker's fault comes wrapped in the task group's exception group.
+        error = error.exceptions[0]
+    detail = redact.text(" ".join(str(error).split()))[:SHOWN_ERROR]
+    cause = f"unexpected error ({type(error).__name__}{': ' if detail else ''}{detail})"
+    run.ended.message = f"the run ended early: {cause}; please report it"
+    why = f"the run ended early, before this row was settled: {cause}; --resume sends it"
+    for outcome in outcomes:
+        if outcome.status == "not_attempted":
+            outcome.error = why
+            outcome.http_status = None
 
 
 def _notice(warning: Problem) -> str:
@@ -534,7 +583,8 @@ def _finish(
     errors = Counter(o.error for o in outcomes if o.status == "failed" and o.error)
     stop, stats = sending.stop, sending.stats
     # An output that could not be written ends the run as a fatal fault (exit 3).
-    stopped = stop.reason or ("fatal" if run.unwritten.failures else None)
+    stopped = "unexpected" if run.ended.message else stop.reason
+    stopped = stopped or ("fatal" if run.unwritten.failures else None)
     return ImportSummary(
         total=len(outcomes),
         created=counts["created"],
@@ -556,17 +606,18 @@ def _finish(
         dry_run=run.dry_run,
         sending_s=stats.sending_s,
         stopped=stopped,
-        stop_message=_stop_message(stop, run.unwritten),
+        stop_message=_stop_message(stop, run),
         top_errors=errors.most_common(TOP_ERRORS),
         rows=outcomes,
     )
 
 
-def _stop_message(stop: Stop, unwritten: _Unwritten) -> str:
+def _stop_message(stop: Stop, run: _Run) -> str:
     message = stop.message
     if stop.reason == "interrupted":
         message = "interrupted; rows not sent are not_attempted (re-run with --resume)"
-    return "; ".join(dict.fromkeys(m for m in (message, *unwritten.failures) if m))
+    said = (run.ended.message, message, *run.unwritten.failures)
+    return "; ".join(dict.fromkeys(m for m in said if m))
 
 
 def _write_outputs(

@@ -134,7 +134,8 @@ DONE_STATUSES: frozenset[Status] = frozenset({"created", "existing", "updated"})
 
 # Why a run ended before every row was sent. `unreachable`: many requests in a row got
 # no answer at all (the server is gone), so the rest would fail the same way.
-StopReason = Literal["interrupted", "fatal", "max_failures", "unreachable"]
+# `unexpected`: a fault of our own (a bug) ended the sending; the report is still written.
+StopReason = Literal["interrupted", "fatal", "max_failures", "unreachable", "unexpected"]
 
 
 @dataclass(slots=True)
