@@ -270,6 +270,12 @@ async def import_labels(
                 run, link, (input_path, report_path), started, handle_signals=handle_signals
             )
     summary = _with_failed_frame(_with_notes(summary, notices, check), path, dry_run=dry_run)
+    return _unless_ended_early(run, summary)
+
+
+def _unless_ended_early(run: _Run, summary: ImportSummary) -> ImportSummary:
+    """The summary, or, when a bug ended the sending, `RunEndedEarly`: raised here, once
+    the report and the journal are written and the lock released."""
     if run.ended.error is not None:
         raise RunEndedEarly(summary) from run.ended.error
     return summary
