@@ -24,7 +24,7 @@ from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 import anyio
 from pydantic import SecretStr
@@ -43,7 +43,16 @@ from pipeline.report.writers import (
     write_failed_rows,
     write_report,
 )
-from pipeline.rows import CheckedRow, JournalEntry, Losses, Problem, Progress, RowOutcome
+from pipeline.rows import (
+    INTENT_DONE,
+    INTENTS,
+    CheckedRow,
+    JournalEntry,
+    Losses,
+    Problem,
+    Progress,
+    RowOutcome,
+)
 from pipeline.send.breaker import Breaker
 from pipeline.send.client import LabelsClient
 from pipeline.send.credentials import Credentials, resolve_credentials
@@ -53,7 +62,7 @@ from pipeline.send.pool import CONCURRENCY, run_pool
 from pipeline.send.rate import AUTO, RateGate, RateSetting, check_rate
 from pipeline.send.redact import Redactor
 from pipeline.send.retry import MAX_WAIT_S, Sending, policy_for
-from pipeline.send.row_sender import RowSender
+from pipeline.send.row_sender import Finished, RowSender, Starting
 from pipeline.send.stop import Stop
 from pipeline.validate import FileCheck
 
@@ -449,13 +458,13 @@ async def _send(
     total = len(jobs)
     done = failed = 0
     with ExitStack() as stack:
-        journal = _open_journal(stack, run, sending.stop)
-        if journal is None:
+        lines = _open_journal(stack, run, sending.stop, outcomes)
+        if lines is None:
             return
 
         def finished(job: Job, outcome: RowOutcome) -> None:
             nonlocal done, failed
-            _record(journal, job, outcome, run, sending.stop)
+            lines.finished(job, outcome)
             # Per row on the hot path: nothing is counted or built when no one watches.
             if progress is not None:
                 done += 1
@@ -465,36 +474,90 @@ async def _send(
                     Progress(done, total, failed, outcome, pace=gate.rate, waiting=gate.waiting)
                 )
 
-        sender = RowSender(
-            client,
-            sending,
-            outcomes,
-            on_existing=run.on_existing,
-            finished=finished,
-            max_failures=parse_max_failures(run.max_failures, total),
-        )
+        sender = _sender(run, client, sending, outcomes, (finished, lines.starting), total)
         if progress is not None:
             progress(Progress(0, total, 0))
             sending.gate.on_pause = lambda s: progress(Progress(done, total, failed, waiting_s=s))
         await run_pool(sender.settle, jobs, concurrency=concurrency, stop=sending.stop)
 
 
-def _open_journal(stack: ExitStack, run: _Run, stop: Stop) -> Journal | None:
+def _sender(
+    run: _Run,
+    client: LabelsClient,
+    sending: Sending,
+    outcomes: list[RowOutcome],
+    hooks: tuple[Finished, Starting],
+    jobs: int,
+) -> RowSender:
+    """The sender of the rows, telling the journal and the progress as they go (`hooks`)."""
+    finished, starting = hooks
+    return RowSender(
+        client,
+        sending,
+        outcomes,
+        on_existing=run.on_existing,
+        finished=finished,
+        starting=starting,
+        max_failures=parse_max_failures(run.max_failures, jobs),
+    )
+
+
+def _open_journal(
+    stack: ExitStack, run: _Run, stop: Stop, outcomes: Sequence[RowOutcome]
+) -> _JournalLines | None:
     try:
-        return stack.enter_context(Journal(run.journal_file, fresh=not run.resume))
+        journal = stack.enter_context(Journal(run.journal_file, fresh=not run.resume))
     except OSError as exc:
         _journal_failed(run, stop, exc)
         return None
+    lines = _JournalLines(journal, run, stop, outcomes)
+    lines.landed_before()
+    return lines
 
 
-def _record(journal: Journal, job: Job, outcome: RowOutcome, run: _Run, stop: Stop) -> None:
-    entry = JournalEntry(
-        outcome.row, outcome.sheet, job.fingerprint, outcome.status, outcome.label_id
-    )
-    try:
-        journal.record(entry)
-    except OSError as exc:
-        _journal_failed(run, stop, exc)
+class _JournalLines:
+    """What the journal says of the rows being sent: an intent line before each request
+    that may change the server, an outcome line once the row is settled."""
+
+    def __init__(
+        self, journal: Journal, run: _Run, stop: Stop, outcomes: Sequence[RowOutcome]
+    ) -> None:
+        self._journal = journal
+        self._run = run
+        self._stop = stop
+        self._outcomes = outcomes
+
+    def starting(self, job: Job, action: Literal["create", "update"]) -> bool:
+        """The row's intent; False (the run stops) if it cannot be written: a request
+        sent unrecorded could not be told apart from someone else's label on resume."""
+        outcome = self._outcomes[job.index]
+        intent = JournalEntry(outcome.row, outcome.sheet, job.fingerprint, INTENTS[action], None)
+        return self._write(intent)
+
+    def finished(self, job: Job, outcome: RowOutcome) -> None:
+        self._write(
+            JournalEntry(
+                outcome.row, outcome.sheet, job.fingerprint, outcome.status, outcome.label_id
+            )
+        )
+
+    def landed_before(self) -> None:
+        """Rows whose request an interrupted run sent, found on the server as they ask
+        (`plan` settled them from their intent): their outcome line, so the journal's
+        last word on them is an outcome, as for every other finished row."""
+        for outcome in self._outcomes if self._run.journal else ():
+            entry = self._run.journal.get((outcome.sheet, outcome.row))
+            if entry is not None and INTENT_DONE.get(entry.status) == outcome.status:
+                row, sheet, label = outcome.row, outcome.sheet, outcome.label_id
+                self._write(JournalEntry(row, sheet, entry.fingerprint, outcome.status, label))
+
+    def _write(self, entry: JournalEntry) -> bool:
+        try:
+            self._journal.record(entry)
+        except OSError as exc:
+            _journal_failed(self._run, self._stop, exc)
+            return False
+        return True
 
 
 def _journal_failed(run: _Run, stop: Stop, exc: OSError) -> None:

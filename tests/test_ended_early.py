@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import pipeline.send.answers
 import pipeline.send.row_sender
 from pipeline.cli import app
 from pipeline.report.journal import read_journal
@@ -24,7 +25,7 @@ BROKEN_ROW = 4
 
 def break_the_fourth_create(monkeypatch: pytest.MonkeyPatch, secret: str = "") -> None:
     """Our own code raises while it handles the fourth created label's answer."""
-    real = pipeline.send.row_sender.label_id
+    real = pipeline.send.answers.label_id
     calls = Counter[str]()
 
     def label_id(label: Any) -> Any:

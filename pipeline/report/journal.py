@@ -1,10 +1,15 @@
-"""The journal: one JSON line per finished row, flushed as the row finishes.
+"""The journal: one JSON line as a row's request goes out, one as the row finishes.
 
-It is what makes a killed run resumable. A line is written only after the server has
-answered for that row, so after SIGKILL the journal holds every row whose outcome we
-know; a half-written last line is ignored on reading. Every line is on disk, in the
-kernel's hands, as soon as `record` returns. It holds row numbers, payload
-fingerprints, statuses and label ids: never keys, never cell values.
+It is what makes a killed run resumable. Before a row's create or update request is
+sent, an intent line (status `creating` or `updating`, the payload's fingerprint); once
+the server has answered for that row (or it was settled without a request), its outcome
+line. So after SIGKILL the journal holds every row whose outcome we know, and names
+every row whose request may have reached the server without its answer coming back:
+`--resume` looks those labels up instead of counting them `existing`. The last line per
+row is what counts; a half-written last line is ignored on reading. Every line is in the
+kernel's hands as soon as `record` returns (not yet on the disk: a power cut may lose
+the last ones). It holds row numbers, payload fingerprints, statuses and label ids: never
+keys, never cell values.
 """
 
 from __future__ import annotations
