@@ -223,6 +223,8 @@ async def import_labels(
         resume: skip rows that the journal of an earlier run says are done: the journal
             beside the same report, by row number and the payload the row would send
             (so a DataFrame resumes from the same `report` with its rows in the same order).
+            A row whose request that run sent without hearing the answer (a kill) is
+            `created` (or `updated`) if its label is on the server exactly as it asks.
         dry_run: validate and plan (the existing labels are listed), create nothing. Every
             row gets a planned status (`create`, `update`, `unchanged`,
             `existing_differs`, `invalid`, `skipped`; `failed` under `"fail"`), counted

@@ -65,6 +65,12 @@ async def test_a_bug_while_sending_still_writes_every_row_then_raises(
     done = read_journal(tmp_path / "labels.report.journal.jsonl")
     assert sorted(row for _, row in done if done[(None, row)].status == "created") == [2, 3, 4]
 
+    # The fourth label was made before the bug struck: resuming counts it as this import's.
+    monkeypatch.undo()
+    resumed = await run_import(source, sandbox, concurrency=1, resume=True)
+    assert (resumed.created, resumed.existing, resumed.exit_code) == (ROWS, 0, 0)
+    assert "interrupted" in resumed.rows[BROKEN_ROW - 1].error
+
 
 def test_the_cli_ends_a_run_cut_short_by_a_bug_with_one_line_and_exit_3(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
