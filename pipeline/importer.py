@@ -437,7 +437,6 @@ def _tell_ended_early(run: _Run, outcomes: list[RowOutcome], redact: Redactor) -
     for outcome in outcomes:
         if outcome.status == "not_attempted":
             outcome.error = why
-            outcome.http_status = None
 
 
 def _notice(warning: Problem) -> str:
