@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.rows import INTENT_DONE
 from pipeline.sandbox.store import LabelStore, org_uuid
 
 COLUMNS = ("name", "type", "description", "options", "min", "max", "no_of_stars")
@@ -231,13 +232,19 @@ class Soak:
         print(self.events[-1], flush=True)
 
     def journal_lines(self) -> int:
-        """Rows finished so far: lines of every journal in the folder, whatever it is named."""
-        return sum(path.read_bytes().count(b"\n") for path in self.folder.glob("*journal*"))
+        """Rows finished so far: outcome lines of every journal in the folder, whatever it
+        is named (not the intent lines written as each request goes out)."""
+        return sum(_outcome_lines(path.read_bytes()) for path in self.folder.glob("*journal*"))
 
     def client_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FI_")}
         env.update(FI_API_KEY=self.keys.api_key, FI_SECRET_KEY=self.keys.secret_key)
         return env
+
+
+def _outcome_lines(journal: bytes) -> int:
+    intents = sum(journal.count(f'"status": "{intent}"'.encode()) for intent in INTENT_DONE)
+    return journal.count(b"\n") - intents
 
 
 def _client_command(soak: Soak, resume: bool) -> list[str]:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from pipeline.importer import import_labels, import_labels_sync
     from pipeline.labels import LabelSpec
     from pipeline.report.export_file import ExportSummary
-    from pipeline.report.summary import ImportSummary
+    from pipeline.report.summary import ImportSummary, RunEndedEarly
     from pipeline.rows import Problem, Progress, RowOutcome
     from pipeline.validate import ValidationResult, validate_file, validate_frame
 
@@ -38,6 +38,7 @@ _HOMES = {
     "Problem": "pipeline.rows",
     "Progress": "pipeline.rows",
     "RowOutcome": "pipeline.rows",
+    "RunEndedEarly": "pipeline.report.summary",
     "UsageError": "pipeline.errors",
     "ValidationResult": "pipeline.validate",
     "export_labels": "pipeline.exporter",
@@ -59,6 +60,7 @@ __all__ = [
     "Problem",
     "Progress",
     "RowOutcome",
+    "RunEndedEarly",
     "UsageError",
     "ValidationResult",
     "export_labels",

@@ -2,9 +2,11 @@
 
 The CLI is a thin shell over this; an Airflow task or a script calls it directly (or
 `import_labels_sync`) and gets an `ImportSummary` back; a notebook passes a pandas
-DataFrame instead of a file and gets its rows back as DataFrames. Exceptions leave only
-for runs that cannot start, all of them `pipeline.errors.LabelImportError`: `InputError`
-(the file) and `UsageError` (options, credentials, base URL).
+DataFrame instead of a file and gets its rows back as DataFrames. Exceptions leave for
+runs that cannot start, all of them `pipeline.errors.LabelImportError`: `InputError`
+(the file) and `UsageError` (options, credentials, base URL); and for a fault of our own
+(a bug) that ends the sending early, `RunEndedEarly`, raised only once the report and
+the journal are written.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 import anyio
 from pydantic import SecretStr
@@ -32,7 +34,7 @@ from pipeline.plan import Job, OnExisting, index_labels, plan, preview
 from pipeline.read.inputs import is_frame, path_for_input
 from pipeline.report.journal import Journal, journal_path, read_journal
 from pipeline.report.lock import output_lock
-from pipeline.report.summary import ImportSummary
+from pipeline.report.summary import ImportSummary, RunEndedEarly
 from pipeline.report.writers import (
     check_outputs,
     failed_rows_path,
@@ -41,7 +43,16 @@ from pipeline.report.writers import (
     write_failed_rows,
     write_report,
 )
-from pipeline.rows import CheckedRow, JournalEntry, Losses, Problem, Progress, RowOutcome
+from pipeline.rows import (
+    INTENT_DONE,
+    INTENTS,
+    CheckedRow,
+    JournalEntry,
+    Losses,
+    Problem,
+    Progress,
+    RowOutcome,
+)
 from pipeline.send.breaker import Breaker
 from pipeline.send.client import LabelsClient
 from pipeline.send.credentials import Credentials, resolve_credentials
@@ -49,8 +60,9 @@ from pipeline.send.download import local_copy
 from pipeline.send.listing import existing_labels
 from pipeline.send.pool import CONCURRENCY, run_pool
 from pipeline.send.rate import AUTO, RateGate, RateSetting, check_rate
+from pipeline.send.redact import Redactor
 from pipeline.send.retry import MAX_WAIT_S, Sending, policy_for
-from pipeline.send.row_sender import RowSender
+from pipeline.send.row_sender import Finished, RowSender, Starting
 from pipeline.send.stop import Stop
 from pipeline.validate import FileCheck
 
@@ -58,6 +70,8 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
 TOP_ERRORS = 5
+# An unexpected error's own words, cut to this many characters in the report's cells.
+SHOWN_ERROR = 200
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 ProgressCallback = Callable[[Progress], None]
@@ -111,6 +125,15 @@ class _Unwritten:
     journal_intact: bool = True
 
 
+@dataclass(slots=True)
+class _EndedEarly:
+    """A fault of our own (a bug) that ended the sending: the report is still written,
+    every row it did not reach says why, and then `import_labels` raises."""
+
+    error: Exception | None = None
+    message: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class _Run:
     """What the plan-and-send phase needs, decided before the first request."""
@@ -124,6 +147,7 @@ class _Run:
     dry_run: bool
     progress: ProgressCallback | None
     unwritten: _Unwritten = field(default_factory=_Unwritten)
+    ended: _EndedEarly = field(default_factory=_EndedEarly)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +223,8 @@ async def import_labels(
         resume: skip rows that the journal of an earlier run says are done: the journal
             beside the same report, by row number and the payload the row would send
             (so a DataFrame resumes from the same `report` with its rows in the same order).
+            A row whose request that run sent without hearing the answer (a kill) is
+            `created` (or `updated`) if its label is on the server exactly as it asks.
         dry_run: validate and plan (the existing labels are listed), create nothing. Every
             row gets a planned status (`create`, `update`, `unchanged`,
             `existing_differs`, `invalid`, `skipped`; `failed` under `"fail"`), counted
@@ -234,6 +260,10 @@ async def import_labels(
         ConfigurationError: no credentials, or a base URL that is not http(s).
         InsecureURLError: plain http to a host other than loopback without `insecure`
             (the base URL, a remote input or a redirect of its download).
+        RunEndedEarly: a fault of our own (a bug) ended the sending early. Raised once
+            the report and the journal are written; its `summary` holds every row (those
+            not reached `not_attempted`, with the reason) and its message names the
+            report. The fault itself is its `__cause__`.
     """
     started = time.monotonic()
     check_limits(concurrency, rate, max_retries, max_wait, timeout, max_failures)
@@ -250,7 +280,16 @@ async def import_labels(
             summary = await _send_and_report(
                 run, link, (input_path, report_path), started, handle_signals=handle_signals
             )
-    return _with_failed_frame(_with_notes(summary, notices, check), path, dry_run=dry_run)
+    summary = _with_failed_frame(_with_notes(summary, notices, check), path, dry_run=dry_run)
+    return _unless_ended_early(run, summary)
+
+
+def _unless_ended_early(run: _Run, summary: ImportSummary) -> ImportSummary:
+    """The summary, or, when a bug ended the sending, `RunEndedEarly`: raised here, once
+    the report and the journal are written and the lock released."""
+    if run.ended.error is not None:
+        raise RunEndedEarly(summary) from run.ended.error
+    return summary
 
 
 def _with_notes(summary: ImportSummary, notices: list[str], check: FileCheck) -> ImportSummary:
@@ -343,6 +382,8 @@ async def _connect_and_send(
             run, client, sending, concurrency=link.concurrency, hard_stop=signals.hard_stop
         )
     signals.hold()
+    credentials = link.credentials
+    _tell_ended_early(run, outcomes, Redactor((credentials.api_key, credentials.secret_key)))
     return outcomes, sending
 
 
@@ -358,20 +399,44 @@ async def _plan_and_send(
     stop = sending.stop
     outcomes: list[RowOutcome] | None = None
     with hard_stop:
-        existing = await existing_labels(client, sending)
-        if existing is not None:
-            index = index_labels(existing)
-            outcomes, jobs = plan(run.rows, index, on_existing=run.on_existing, journal=run.journal)
-            if run.dry_run:
-                preview(outcomes, jobs, {project for _, _, project in index})
-            else:
-                await _send(run, jobs, outcomes, client, sending, concurrency)
+        try:
+            existing = await existing_labels(client, sending)
+            if existing is not None:
+                index = index_labels(existing)
+                outcomes, jobs = plan(
+                    run.rows, index, on_existing=run.on_existing, journal=run.journal
+                )
+                if run.dry_run:
+                    preview(outcomes, jobs, {project for _, _, project in index})
+                else:
+                    await _send(run, jobs, outcomes, client, sending, concurrency)
+        except Exception as exc:
+            # A bug of ours: the rows settled so far still get their report, then it is raised.
+            run.ended.error = exc
     if hard_stop.cancelled_caught:
         stop.request("interrupted")
     if outcomes is None:
         # The listing never finished: nothing was sent; every valid row is not_attempted.
         outcomes, _ = plan(run.rows, {}, on_existing=run.on_existing, journal=run.journal)
     return outcomes
+
+
+def _tell_ended_early(run: _Run, outcomes: list[RowOutcome], redact: Redactor) -> None:
+    """Word the fault that ended the sending, in one line without the keys, for the
+    summary and for every row it left unsettled."""
+    error: BaseException | None = run.ended.error
+    if error is None:
+        return
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        # A worker's fault comes wrapped in the task group's exception group.
+        error = error.exceptions[0]
+    detail = redact.text(" ".join(str(error).split()))[:SHOWN_ERROR]
+    cause = f"unexpected error ({type(error).__name__}{': ' if detail else ''}{detail})"
+    run.ended.message = f"the run ended early: {cause}; please report it"
+    why = f"the run ended early, before this row was settled: {cause}; --resume sends it"
+    for outcome in outcomes:
+        if outcome.status == "not_attempted":
+            outcome.error = why
 
 
 def _notice(warning: Problem) -> str:
@@ -394,13 +459,13 @@ async def _send(
     total = len(jobs)
     done = failed = 0
     with ExitStack() as stack:
-        journal = _open_journal(stack, run, sending.stop)
-        if journal is None:
+        lines = _open_journal(stack, run, sending.stop, outcomes)
+        if lines is None:
             return
 
         def finished(job: Job, outcome: RowOutcome) -> None:
             nonlocal done, failed
-            _record(journal, job, outcome, run, sending.stop)
+            lines.finished(job, outcome)
             # Per row on the hot path: nothing is counted or built when no one watches.
             if progress is not None:
                 done += 1
@@ -410,36 +475,90 @@ async def _send(
                     Progress(done, total, failed, outcome, pace=gate.rate, waiting=gate.waiting)
                 )
 
-        sender = RowSender(
-            client,
-            sending,
-            outcomes,
-            on_existing=run.on_existing,
-            finished=finished,
-            max_failures=parse_max_failures(run.max_failures, total),
-        )
+        sender = _sender(run, client, sending, outcomes, (finished, lines.starting), total)
         if progress is not None:
             progress(Progress(0, total, 0))
             sending.gate.on_pause = lambda s: progress(Progress(done, total, failed, waiting_s=s))
         await run_pool(sender.settle, jobs, concurrency=concurrency, stop=sending.stop)
 
 
-def _open_journal(stack: ExitStack, run: _Run, stop: Stop) -> Journal | None:
+def _sender(
+    run: _Run,
+    client: LabelsClient,
+    sending: Sending,
+    outcomes: list[RowOutcome],
+    hooks: tuple[Finished, Starting],
+    jobs: int,
+) -> RowSender:
+    """The sender of the rows, telling the journal and the progress as they go (`hooks`)."""
+    finished, starting = hooks
+    return RowSender(
+        client,
+        sending,
+        outcomes,
+        on_existing=run.on_existing,
+        finished=finished,
+        starting=starting,
+        max_failures=parse_max_failures(run.max_failures, jobs),
+    )
+
+
+def _open_journal(
+    stack: ExitStack, run: _Run, stop: Stop, outcomes: Sequence[RowOutcome]
+) -> _JournalLines | None:
     try:
-        return stack.enter_context(Journal(run.journal_file, fresh=not run.resume))
+        journal = stack.enter_context(Journal(run.journal_file, fresh=not run.resume))
     except OSError as exc:
         _journal_failed(run, stop, exc)
         return None
+    lines = _JournalLines(journal, run, stop, outcomes)
+    lines.landed_before()
+    return lines
 
 
-def _record(journal: Journal, job: Job, outcome: RowOutcome, run: _Run, stop: Stop) -> None:
-    entry = JournalEntry(
-        outcome.row, outcome.sheet, job.fingerprint, outcome.status, outcome.label_id
-    )
-    try:
-        journal.record(entry)
-    except OSError as exc:
-        _journal_failed(run, stop, exc)
+class _JournalLines:
+    """What the journal says of the rows being sent: an intent line before each request
+    that may change the server, an outcome line once the row is settled."""
+
+    def __init__(
+        self, journal: Journal, run: _Run, stop: Stop, outcomes: Sequence[RowOutcome]
+    ) -> None:
+        self._journal = journal
+        self._run = run
+        self._stop = stop
+        self._outcomes = outcomes
+
+    def starting(self, job: Job, action: Literal["create", "update"]) -> bool:
+        """The row's intent; False (the run stops) if it cannot be written: a request
+        sent unrecorded could not be told apart from someone else's label on resume."""
+        outcome = self._outcomes[job.index]
+        intent = JournalEntry(outcome.row, outcome.sheet, job.fingerprint, INTENTS[action], None)
+        return self._write(intent)
+
+    def finished(self, job: Job, outcome: RowOutcome) -> None:
+        self._write(
+            JournalEntry(
+                outcome.row, outcome.sheet, job.fingerprint, outcome.status, outcome.label_id
+            )
+        )
+
+    def landed_before(self) -> None:
+        """Rows whose request an interrupted run sent, found on the server as they ask
+        (`plan` settled them from their intent): their outcome line, so the journal's
+        last word on them is an outcome, as for every other finished row."""
+        for outcome in self._outcomes if self._run.journal else ():
+            entry = self._run.journal.get((outcome.sheet, outcome.row))
+            if entry is not None and INTENT_DONE.get(entry.status) == outcome.status:
+                row, sheet, label = outcome.row, outcome.sheet, outcome.label_id
+                self._write(JournalEntry(row, sheet, entry.fingerprint, outcome.status, label))
+
+    def _write(self, entry: JournalEntry) -> bool:
+        try:
+            self._journal.record(entry)
+        except OSError as exc:
+            _journal_failed(self._run, self._stop, exc)
+            return False
+        return True
 
 
 def _journal_failed(run: _Run, stop: Stop, exc: OSError) -> None:
@@ -534,7 +653,8 @@ def _finish(
     errors = Counter(o.error for o in outcomes if o.status == "failed" and o.error)
     stop, stats = sending.stop, sending.stats
     # An output that could not be written ends the run as a fatal fault (exit 3).
-    stopped = stop.reason or ("fatal" if run.unwritten.failures else None)
+    stopped = "unexpected" if run.ended.message else stop.reason
+    stopped = stopped or ("fatal" if run.unwritten.failures else None)
     return ImportSummary(
         total=len(outcomes),
         created=counts["created"],
@@ -556,17 +676,18 @@ def _finish(
         dry_run=run.dry_run,
         sending_s=stats.sending_s,
         stopped=stopped,
-        stop_message=_stop_message(stop, run.unwritten),
+        stop_message=_stop_message(stop, run),
         top_errors=errors.most_common(TOP_ERRORS),
         rows=outcomes,
     )
 
 
-def _stop_message(stop: Stop, unwritten: _Unwritten) -> str:
+def _stop_message(stop: Stop, run: _Run) -> str:
     message = stop.message
     if stop.reason == "interrupted":
         message = "interrupted; rows not sent are not_attempted (re-run with --resume)"
-    return "; ".join(dict.fromkeys(m for m in (message, *unwritten.failures) if m))
+    said = (run.ended.message, message, *run.unwritten.failures)
+    return "; ".join(dict.fromkeys(m for m in said if m))
 
 
 def _write_outputs(

@@ -4,8 +4,9 @@ Every row gets a `RowOutcome` (the report line) at once; rows that need the serv
 get a `Job`. Rows are settled here when they are invalid, already on the server
 (`--on-existing skip|fail`, unchanged under `update`, or with other settings and no
 `--on-existing` given), or already done according to the journal of an earlier run with
-the same payload fingerprint (`--resume`). A dry run stops here: `preview` turns the
-plan into what each row would become.
+the same payload fingerprint (`--resume`): its outcome line, or its intent line alone (the
+run ended before the answer) with the label now on the server exactly as the row asks.
+A dry run stops here: `preview` turns the plan into what each row would become.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pipeline.labels import LabelSpec
-from pipeline.rows import DONE_STATUSES, CheckedRow, JournalEntry, Problem, RowOutcome
+from pipeline.rows import (
+    DONE_STATUSES,
+    INTENT_DONE,
+    CheckedRow,
+    JournalEntry,
+    Problem,
+    RowOutcome,
+)
 from pipeline.validate.messages import DEFAULTS_HINTS
 
 # What to do with a label that exists already. None, the default, is `skip` for a label
@@ -192,11 +200,9 @@ def plan(
         body = canonical(payload)
         body_digest = digest(body)
         done = journal.get((checked.raw.sheet, checked.raw.row))
-        if done is not None and done.fingerprint == body_digest and done.status in DONE_STATUSES:
-            outcome.status = done.status
-            outcome.label_id = done.label_id
-            continue
         found = existing.get(label.key())
+        if done is not None and _done_before(outcome, done, body_digest, payload, found):
+            continue
         if found is None:
             jobs.append(Job(index, label, payload, body, body_digest, "create"))
             continue
@@ -207,6 +213,37 @@ def plan(
             jobs,
         )
     return outcomes, jobs
+
+
+def _done_before(
+    outcome: RowOutcome,
+    done: JournalEntry,
+    body_digest: str,
+    payload: Mapping[str, Any],
+    found: Mapping[str, Any] | None,
+) -> bool:
+    """Settle a row the journal of an earlier run says is done, for the payload the row
+    has now: its outcome line says so, or its intent line alone (the run was interrupted
+    while the request was out) and the label is on the server exactly as the row asks.
+    That request landed and only its answer was lost, so the row is that run's `created`
+    (or `updated`), not `existing`; with other settings it is judged as any existing
+    label is."""
+    if done.fingerprint != body_digest:
+        return False
+    if done.status in DONE_STATUSES:
+        outcome.status = done.status
+        outcome.label_id = done.label_id
+        return True
+    status = INTENT_DONE.get(done.status)
+    if status is None or found is None or differences(payload, found):
+        return False
+    outcome.status = status
+    outcome.label_id = str(found["id"]) if found.get("id") else None
+    outcome.error = (
+        f"{status} by the run that was interrupted before its answer came back; "
+        "the label is on the server as the row asks"
+    )
+    return True
 
 
 def settle_existing(

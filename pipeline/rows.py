@@ -131,10 +131,17 @@ STATUSES: tuple[Status, ...] = tuple(dict.fromkeys((*RUN_STATUSES, *PLAN_STATUSE
 # Statuses that mean "the label is on the server as the row asked": resume skips them.
 # An `existing_differs` row is not done: the next run, told what to do, settles it.
 DONE_STATUSES: frozenset[Status] = frozenset({"created", "existing", "updated"})
+# The journal's intent lines, by the request a row is about to send: written before the
+# request goes out, so a run killed before the answer still names the rows whose request
+# may have reached the server. On --resume such a row whose label is on the server as it
+# asks gets the status its request was for (`INTENT_DONE`), not `existing`.
+INTENTS: dict[str, str] = {"create": "creating", "update": "updating"}
+INTENT_DONE: dict[str, Status] = {"creating": "created", "updating": "updated"}
 
 # Why a run ended before every row was sent. `unreachable`: many requests in a row got
 # no answer at all (the server is gone), so the rest would fail the same way.
-StopReason = Literal["interrupted", "fatal", "max_failures", "unreachable"]
+# `unexpected`: a fault of our own (a bug) ended the sending; the report is still written.
+StopReason = Literal["interrupted", "fatal", "max_failures", "unreachable", "unexpected"]
 
 
 @dataclass(slots=True)

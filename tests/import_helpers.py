@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import anyio
 from aiohttp import web
 
 from pipeline.importer import import_labels
@@ -81,6 +82,8 @@ def read_report(path: Path) -> list[dict[str, str]]:
 class Proxy:
     url: str
     arrivals: list[float] = field(default_factory=list)
+    # Set when the proxy stops: answers it holds back go out (to no one, after a kill).
+    released: anyio.Event = field(default_factory=anyio.Event)
 
 
 def _drop(request: web.Request) -> web.Response:
@@ -109,6 +112,7 @@ class _Gateway:
     retry_after: str
     posts_to_lose: int
     reject_posts: bool
+    hold_post_answers: bool
 
     async def forward(self, request: web.Request) -> web.StreamResponse:
         self.state.arrivals.append(time.monotonic())
@@ -135,6 +139,8 @@ class _Gateway:
         if request.method == "POST" and self.posts_to_lose > 0:
             self.posts_to_lose -= 1
             return _drop(request)
+        if request.method == "POST" and self.hold_post_answers:
+            await self.state.released.wait()
         return web.Response(status=resp.status, body=body, headers={"Content-Type": content_type})
 
 
@@ -147,14 +153,17 @@ async def proxy(
     retry_after: str = "1",
     lose_first_posts: int = 0,
     reject_posts: bool = False,
+    hold_post_answers: bool = False,
 ) -> AsyncIterator[Proxy]:
     """A loopback proxy in front of the sandbox that records when each request arrives.
 
     It can answer a share of requests 429 (the sandbox throttles only by a real rate
     limit; a busy shared gateway throttles at random), and it can forward the first
     `lose_first_posts` POSTs and then drop their answers, as a reset after the server
-    acted would. `reject_posts` answers every POST with a validation error. A dropped
-    upstream connection is passed on as a dropped connection.
+    acted would. `reject_posts` answers every POST with a validation error.
+    `hold_post_answers` forwards each POST and holds its answer until the proxy stops:
+    the server has acted, the client has heard nothing. A dropped upstream connection is
+    passed on as a dropped connection.
     """
     session = aiohttp.ClientSession(auto_decompress=False)
     state = Proxy("")
@@ -167,6 +176,7 @@ async def proxy(
         retry_after,
         lose_first_posts,
         reject_posts,
+        hold_post_answers,
     )
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", gateway.forward)
@@ -179,6 +189,7 @@ async def proxy(
     try:
         yield state
     finally:
+        state.released.set()
         await runner.cleanup()
         await session.close()
 

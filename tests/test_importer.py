@@ -11,6 +11,7 @@ import anyio
 import pytest
 
 from pipeline.errors import UsageError
+from pipeline.report.journal import read_journal
 from pipeline.rows import Progress
 from pipeline.sandbox import SandboxHandle
 from pipeline.sandbox.app import STATE
@@ -232,15 +233,12 @@ async def test_report_format_follows_the_extension(
     summary = await run_import(source, sandbox, report=tmp_path / report_name)
 
     assert _size(Path(summary.report)) > 0
-    assert _line_count(tmp_path / "out.journal.jsonl") == 3
+    journalled = read_journal(tmp_path / "out.journal.jsonl").values()
+    assert [entry.status for entry in journalled] == ["created"] * 3
 
 
 def _size(path: Path) -> int:
     return path.stat().st_size
-
-
-def _line_count(path: Path) -> int:
-    return path.read_bytes().count(b"\n")
 
 
 async def test_a_real_rate_limit_slows_the_pool_instead_of_hammering_it(

@@ -22,6 +22,7 @@ PUBLIC = {
     "Problem": "pipeline.rows",
     "Progress": "pipeline.rows",
     "RowOutcome": "pipeline.rows",
+    "RunEndedEarly": "pipeline.report.summary",
     "UsageError": "pipeline.errors",
     "ValidationResult": "pipeline.validate.file",
     "export_labels": "pipeline.exporter",

@@ -3,6 +3,8 @@ the exit code schedulers rely on. Never a traceback."""
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from pipeline.cli.app import EXIT_FATAL, EXIT_USAGE
@@ -17,11 +19,23 @@ def _innermost(exc: BaseException) -> BaseException:
     return exc
 
 
+def _ended_early(exc: BaseException) -> bool:
+    """A bug that ended `run`'s sending after the report was written (`RunEndedEarly`).
+    Looked up, not imported: a command that never loaded the importer cannot raise it,
+    and `--help` does not pay for loading it."""
+    summary = sys.modules.get("pipeline.report.summary")
+    return summary is not None and isinstance(exc, summary.RunEndedEarly)
+
+
 def explain(exc: BaseException) -> tuple[str, int]:
     """One line and an exit code for an error that ended a command."""
     exc = _innermost(exc)
     if isinstance(exc, LabelImportError):
         return str(exc), EXIT_USAGE
+    if _ended_early(exc):
+        # Its own line says what ended the run and where the report is: the run is not
+        # done, as for any fatal fault, and --resume finishes it.
+        return str(exc), EXIT_FATAL
     if isinstance(exc, OSError):
         # Disk full, permission denied on the report or journal: the run cannot go on.
         where = f": {exc.filename}" if exc.filename else ""

@@ -2,7 +2,9 @@
 
 Two runs writing the same report each get their own temporary file, a crash or a full
 disk leaves the previous file as it was (and no temporary file behind), and the rename
-replaces a symlink at the target rather than writing through it.
+replaces a symlink at the target rather than writing through it. The new content is
+flushed to disk before the rename, and the rename itself after it: without that, a power
+cut can leave the new name on an empty file (the rename reached the disk, the data not).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 
@@ -30,7 +32,9 @@ def replacing(path: Path) -> Iterator[Path]:
     try:
         temporary = folder / path.name
         yield temporary
+        _sync(temporary)
         os.replace(temporary, path)
+        _sync_folder(path.parent)
     except Exception as exc:
         error = _os_error(exc)
         if error is exc:
@@ -38,6 +42,30 @@ def replacing(path: Path) -> Iterator[Path]:
         raise error from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sync(path: Path) -> None:
+    """Put the file's content on disk: one fsync per output, once per run (opened for
+    writing: Windows syncs only such a handle)."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Put the rename on disk too (POSIX; Windows has no folder to open). The file is
+    whole under its name either way, so a file system that cannot sync a folder
+    (some network ones refuse) does not fail the write."""
+    if os.name != "posix":
+        return
+    with suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _os_error(exc: Exception) -> Exception:

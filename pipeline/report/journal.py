@@ -1,10 +1,15 @@
-"""The journal: one JSON line per finished row, flushed as the row finishes.
+"""The journal: one JSON line as a row's request goes out, one as the row finishes.
 
-It is what makes a killed run resumable. A line is written only after the server has
-answered for that row, so after SIGKILL the journal holds every row whose outcome we
-know; a half-written last line is ignored on reading. Every line is on disk, in the
-kernel's hands, as soon as `record` returns. It holds row numbers, payload
-fingerprints, statuses and label ids: never keys, never cell values.
+It is what makes a killed run resumable. Before a row's create or update request is
+sent, an intent line (status `creating` or `updating`, the payload's fingerprint); once
+the server has answered for that row (or it was settled without a request), its outcome
+line. So after SIGKILL the journal holds every row whose outcome we know, and names
+every row whose request may have reached the server without its answer coming back:
+`--resume` looks those labels up instead of counting them `existing`. The last line per
+row is what counts; a half-written last line is ignored on reading. Every line is in the
+kernel's hands as soon as `record` returns (not yet on the disk: a power cut may lose
+the last ones). It holds row numbers, payload fingerprints, statuses and label ids: never
+keys, never cell values.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from pathlib import Path
 from types import TracebackType
 
 from pipeline.rows import JournalEntry
+
+# The JSON string encoder `json.dumps(ensure_ascii=True)` itself uses (the C one).
+_ascii_string = json.encoder.encode_basestring_ascii
 
 
 def journal_path(report: Path) -> Path:
@@ -52,6 +60,22 @@ def _entry(line: bytes) -> JournalEntry | None:
         # UnicodeDecodeError is a ValueError; a line holding a JSON list or number has
         # no .get (AttributeError).
         return None
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _ascii_string(value)
+
+
+def _line(entry: JournalEntry) -> bytes:
+    """The entry as one JSON line, byte for byte what `json.dumps(..., ensure_ascii=True)`
+    writes, built without a dict and the encoder's generic walk: two lines per row sent,
+    on the hot path. ASCII (non-ASCII escaped): any sheet name, even one holding a lone
+    surrogate, round-trips, and no line can end inside a character."""
+    return (
+        f'{{"row": {int(entry.row)}, "sheet": {_text(entry.sheet)}, '
+        f'"fingerprint": {_ascii_string(entry.fingerprint)}, '
+        f'"status": {_ascii_string(entry.status)}, "label_id": {_text(entry.label_id)}}}\n'
+    ).encode("ascii")
 
 
 def _ends_mid_line(fd: int) -> bool:
@@ -112,20 +136,8 @@ class Journal:
         """Append `entry`; OSError (with the journal's name) if it cannot be written."""
         if self._failed is not None:
             raise self._failed
-        line = json.dumps(
-            {
-                "row": entry.row,
-                "sheet": entry.sheet,
-                "fingerprint": entry.fingerprint,
-                "status": entry.status,
-                "label_id": entry.label_id,
-            },
-            # ASCII (non-ASCII escaped): any sheet name, even one holding a lone
-            # surrogate, round-trips, and no line can end inside a character.
-            ensure_ascii=True,
-        )
         try:
-            self._write(line.encode("ascii") + b"\n")
+            self._write(_line(entry))
         except OSError as exc:
             self._failed = OSError(exc.errno, exc.strerror, str(self.path))
             raise self._failed from None

@@ -93,3 +93,20 @@ class ImportSummary:
             "exit_code": self.exit_code,
             **plan,
         }
+
+
+class RunEndedEarly(Exception):
+    """A fault of our own (a bug) ended the sending before every row was settled.
+
+    Raised by `import_labels` only once the report and the journal are written: `summary`
+    holds every row (those not reached are `not_attempted`, saying why) and `report` where
+    the report is; the fault that ended the run is the `__cause__`. `--resume` sends the
+    rows not reached and creates nothing twice.
+    """
+
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__(
+            f"{summary.stop_message}; the report is written: {summary.report} (rows not "
+            "reached are not_attempted; --resume sends them)"
+        )
+        self.summary = summary

@@ -21,6 +21,13 @@ from pipeline.send.retry import Attempted, Sending, send_with_retries
 
 # Called as each row is settled: the journal and the progress display.
 Finished = Callable[[Job, RowOutcome], None]
+# Called just before a row's create or update request goes out (the journal's intent
+# line); False means it could not be recorded, and the request is not sent.
+Starting = Callable[[Job, Literal["create", "update"]], bool]
+
+
+def _always(job: Job, action: Literal["create", "update"]) -> bool:
+    return True
 
 
 class RowSender:
@@ -34,6 +41,7 @@ class RowSender:
         *,
         on_existing: OnExisting | None,
         finished: Finished,
+        starting: Starting = _always,
         max_failures: int | None = None,
     ) -> None:
         self._client = client
@@ -41,6 +49,7 @@ class RowSender:
         self._outcomes = outcomes
         self._on_existing = on_existing
         self._finished = finished
+        self._starting = starting
         self._max_failures = max_failures
         self._failed = 0
         # Why each project the server said does not exist fails its rows.
@@ -71,6 +80,8 @@ class RowSender:
             )
 
     async def _create(self, job: Job, outcome: RowOutcome) -> None:
+        if not self._starting(job, "create"):
+            return
         done = await send_with_retries(lambda: self._client.create(job.body), self._sending)
         outcome.attempts = done.attempts
         answer = done.answer
@@ -140,6 +151,8 @@ class RowSender:
             return
         if target is None:
             _settle(outcome, "failed", error="the server lists this label without an id")
+            return
+        if not self._starting(job, "update"):
             return
         done = await send_with_retries(lambda: self._client.update(target, changes), self._sending)
         outcome.attempts += done.attempts

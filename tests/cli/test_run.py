@@ -16,9 +16,11 @@ from anyio.abc import Process
 from typer.testing import CliRunner, Result
 
 from pipeline.cli import app
+from pipeline.report.journal import read_journal
+from pipeline.rows import INTENT_DONE
 from pipeline.sandbox import Organisation, SandboxHandle
 from tests.conftest import SandboxFactory
-from tests.import_helpers import read_report, server_labels, write_labels_csv
+from tests.import_helpers import proxy, read_report, server_labels, write_labels_csv
 from tests.paths import SAMPLES
 
 SAMPLE = SAMPLES / "labels.csv"
@@ -232,8 +234,12 @@ async def test_bad_credentials_exit_3_before_sending_any_row(
     assert (await box.stats())["requests"] == 1
 
 
-def _line_count(path: Path) -> int:
-    return path.read_bytes().count(b"\n") if path.exists() else 0
+def _finished_rows(path: Path) -> int:
+    """Rows the journal says are finished: its outcome lines, not the intents written as
+    each request goes out."""
+    if not path.exists():
+        return 0
+    return sum(entry.status not in INTENT_DONE for entry in read_journal(path).values())
 
 
 def _written_files(directory: Path) -> list[bytes]:
@@ -241,9 +247,9 @@ def _written_files(directory: Path) -> list[bytes]:
     return [p.read_bytes() for p in directory.rglob("*") if p.is_file() and p.name != "labels.csv"]
 
 
-async def wait_for_lines(path: Path, count: int, process: Process) -> None:
+async def wait_for_finished_rows(path: Path, count: int, process: Process) -> None:
     with anyio.fail_after(20):
-        while _line_count(path) < count:
+        while _finished_rows(path) < count:
             assert process.returncode is None, "the run ended before the test could signal it"
             await anyio.sleep(0.01)
 
@@ -269,7 +275,7 @@ async def test_a_signal_finishes_in_flight_requests_and_writes_the_report(
     )
 
     async with await anyio.open_process(argv, cwd=tmp_path, env=cli_env()) as process:
-        await wait_for_lines(tmp_path / "labels.report.journal.jsonl", 10, process)
+        await wait_for_finished_rows(tmp_path / "labels.report.journal.jsonl", 10, process)
         process.send_signal(signum)
         with anyio.fail_after(10):
             code = await process.wait()
@@ -309,7 +315,9 @@ async def test_a_second_sigint_stops_at_once_with_the_journal_intact(
 
     assert code == 3 and waited < latency / 2
     journal = tmp_path / "labels.report.journal.jsonl"
-    assert journal.exists() and journal.read_text() == ""  # nothing finished, nothing torn
+    # Nothing finished, nothing torn: an intent line for each request that went out.
+    entries = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert entries and {entry["status"] for entry in entries} == {"creating"}
     report = read_report(tmp_path / "labels.report.csv")
     assert len(report) == 50 and {r["status"] for r in report} == {"not_attempted"}
 
@@ -329,7 +337,7 @@ async def test_sigkill_then_resume_creates_each_label_exactly_once(
         command(str(source), *common), cwd=tmp_path, env=cli_env()
     ) as process:
         if kill_after_rows:
-            await wait_for_lines(journal, kill_after_rows, process)
+            await wait_for_finished_rows(journal, kill_after_rows, process)
         process.kill()
         await process.wait()
 
@@ -338,10 +346,49 @@ async def test_sigkill_then_resume_creates_each_label_exactly_once(
     summary = json.loads(out)
     assert code == 1  # the invalid rows; nothing failed
     assert (summary["failed"], summary["not_attempted"], summary["invalid"]) == (0, 0, 8)
-    assert summary["created"] + summary["existing"] == valid
+    # Every label is this import's, also those whose answer the kill cut off.
+    assert (summary["created"], summary["existing"]) == (valid, 0)
     names = Counter(label["name"] for label in await server_labels(box))
     assert len(names) == valid and max(names.values()) == 1
     assert len(read_report(tmp_path / "labels.report.csv")) == 200
+
+
+@pytest.mark.cli
+async def test_labels_whose_answers_a_kill_cut_off_are_created_not_existing_on_resume(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await our_sandbox(sandbox_factory)
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 30)
+    journal = tmp_path / "labels.report.journal.jsonl"
+    in_flight = 4
+
+    async with proxy(box.url, hold_post_answers=True) as gateway:
+        common = ("--concurrency", str(in_flight), "--rate", "0", "--no-progress")
+        argv = command(str(source), "--base-url", gateway.url, *common)
+        async with await anyio.open_process(argv, cwd=tmp_path, env=cli_env()) as process:
+            with anyio.fail_after(20):
+                while (await box.stats())["created"] < in_flight:  # noqa: ASYNC110
+                    await anyio.sleep(0.01)
+            process.kill()
+            await process.wait()
+    # The server made those labels; no answer came back, so the journal has no outcome.
+    assert len(await server_labels(box)) == in_flight and _finished_rows(journal) == 0
+
+    code, out, _ = await run_cli(
+        str(source), "--base-url", box.url, *common, "--resume", "--json", cwd=tmp_path
+    )
+
+    summary = json.loads(out)
+    assert (code, summary["created"], summary["existing"]) == (0, 30, 0)
+    ids = {label["name"]: label["id"] for label in await server_labels(box)}
+    assert len(ids) == 30
+    report = read_report(tmp_path / "labels.report.csv")
+    cut_off = [r for r in report if "interrupted" in r["error"]]
+    assert len(cut_off) == in_flight
+    assert all(r["status"] == "created" and r["label_id"] == ids[r["name"]] for r in cut_off)
+    # The journal's last word on every row is now its outcome: a third run sends nothing.
+    assert _finished_rows(journal) == 30
 
 
 @pytest.mark.cli

@@ -123,3 +123,34 @@ def test_a_report_that_fills_the_disk_fails_with_os_error_and_leaves_nothing(
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == f"OSError {errno.EFBIG}\n"
     assert target.read_text() == "old" and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["r.csv", "r.xlsx", "r.json", "r.jsonl"])
+def test_a_report_is_on_disk_before_its_rename_and_the_rename_after(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A power cut between an unsynced write and its rename can leave the new name on an
+    empty file: the content is synced before the rename, the folder after it."""
+    target = tmp_path / name
+    target.write_text("old")
+    events: list[tuple[str, Path]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", Path(os.readlink(f"/proc/self/fd/{fd}"))))
+        real_fsync(fd)
+
+    def replace(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> None:
+        events.append(("replace", Path(destination)))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    write_report(target, [RowOutcome(2, None, "A", "text", "created", "id-1")])
+
+    kinds = [kind for kind, _ in events]
+    assert kinds == ["fsync", "replace", "fsync"]
+    synced, renamed, folder = (path for _, path in events)
+    assert synced.name == name and synced.parent.parent == tmp_path  # the temporary file
+    assert renamed == target and folder == tmp_path
+    assert target.read_bytes() != b"old"

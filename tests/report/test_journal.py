@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,25 @@ def test_an_entry_that_cannot_be_written_raises_naming_the_journal_and_writes_no
         assert first.value.errno == errno.ENOSPC and first.value.filename == str(full)
         with pytest.raises(OSError):
             journal.record(entry(3))
+
+
+@pytest.mark.parametrize(
+    "sheet", [None, "Labels", 'Q1 "final"\n\\ é', "lone \ud800 surrogate", "\u202e\x00"]
+)
+@pytest.mark.parametrize("status", ["created", "creating"])
+def test_each_line_is_the_json_of_its_entry_in_ascii(
+    tmp_path: Path, sheet: str | None, status: str
+) -> None:
+    path = tmp_path / "run.journal.jsonl"
+    written = JournalEntry(7, sheet, "0f" * 16, status, None if status == "creating" else "id-é")
+    with Journal(path, fresh=True) as journal:
+        journal.record(written)
+    fields = {
+        "row": 7,
+        "sheet": sheet,
+        "fingerprint": written.fingerprint,
+        "status": status,
+        "label_id": written.label_id,
+    }
+    assert path.read_bytes() == json.dumps(fields, ensure_ascii=True).encode("ascii") + b"\n"
+    assert read_journal(path) == {(sheet, 7): written}
