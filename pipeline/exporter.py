@@ -23,7 +23,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream
 from pydantic import SecretStr
 
 from pipeline.errors import UsageError
-from pipeline.importer import Link, blocking, check_limits, connection
+from pipeline.importer import Link, blocking, check_limits, connection, keep_pace
 from pipeline.labels import LABEL_TYPES, LabelType
 from pipeline.report.export_file import (
     SHEET,
@@ -137,6 +137,7 @@ async def _listed(
                 at_once=link.concurrency,
                 **filters,
             )
+    keep_pace(link, sending)
     summary.requests, summary.retries = sending.stats.requests, sending.stats.retries
     if not read:
         summary.stopped, summary.stop_message = stop.reason or "fatal", stop.message

@@ -53,6 +53,7 @@ from pipeline.rows import (
     Progress,
     RowOutcome,
 )
+from pipeline.send import pace_memory
 from pipeline.send.breaker import Breaker
 from pipeline.send.client import LabelsClient
 from pipeline.send.credentials import Credentials, resolve_credentials
@@ -355,10 +356,16 @@ async def _send_and_report(
         return signals.ended(_finish(run, outcomes, sending, report_path, input_path, started))
 
 
-def connection(link: Link, stop: Stop) -> tuple[LabelsClient, Sending]:
+def connection(link: Link, stop: Stop, *, memory: bool = True) -> tuple[LabelsClient, Sending]:
     """The client and what its requests share (the rate gate, the retry policy, the
-    breaker), built in this one place so that every command paces and retries alike."""
-    gate = RateGate(link.rate, wait=stop.wait, stopping=lambda: stop.requested)
+    breaker), built in this one place so that every command paces and retries alike.
+
+    With `memory`, an `auto` pace starts from what earlier runs found of this server
+    (`pace_memory`); `keep_pace` keeps what this one found.
+    """
+    remembered = link.rate == AUTO and memory
+    found = pace_memory.recall(link.credentials.base_url) if remembered else None
+    gate = RateGate(link.rate, wait=stop.wait, stopping=lambda: stop.requested, found=found)
     policy = policy_for(link.max_retries, link.max_wait)
     sending = Sending(gate, stop, policy, breaker=Breaker(link.concurrency))
     credentials = link.credentials
@@ -372,15 +379,24 @@ def connection(link: Link, stop: Stop) -> tuple[LabelsClient, Sending]:
     return client, sending
 
 
+def keep_pace(link: Link, sending: Sending) -> None:
+    """Keep what an `auto` pace found of the server, for the next run to start from."""
+    pace = sending.gate.pace
+    if link.rate == AUTO and pace is not None and (found := pace.found) is not None:
+        pace_memory.remember(link.credentials.base_url, found)
+
+
 async def _connect_and_send(
     run: _Run, link: Link, signals: _Signals
 ) -> tuple[list[RowOutcome], Sending]:
     """Every row's outcome, and what the sending shared (the stop and the counts)."""
-    client, sending = connection(link, signals.stop)
+    client, sending = connection(link, signals.stop, memory=not run.dry_run)
     async with client:
         outcomes = await _plan_and_send(
             run, client, sending, concurrency=link.concurrency, hard_stop=signals.hard_stop
         )
+    if not run.dry_run:
+        keep_pace(link, sending)
     signals.hold()
     credentials = link.credentials
     _tell_ended_early(run, outcomes, Redactor((credentials.api_key, credentials.secret_key)))

@@ -9,9 +9,19 @@ from typing import Any
 import pytest
 
 from pipeline.sandbox import SandboxConfig, SandboxHandle, running_sandbox
+from pipeline.send.pace_memory import STATE_DIR_ENV
 from tests.hostile import Hostile, hostile_server
 
 SandboxFactory = Callable[..., Awaitable[SandboxHandle]]
+
+
+@pytest.fixture(autouse=True)
+def own_pace_memory(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test its own pace memory (pipeline.send.pace_memory): sandboxes reuse ports, and
+    what one test's run found of a port must not set the pace of the next test's."""
+    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path_factory.mktemp("state")))
 
 
 @pytest.fixture

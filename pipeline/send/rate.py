@@ -14,7 +14,12 @@ than `ceiling + 1` requests, however late a busy event loop wakes its callers.
 Why the pace is found the way it is (`Pace`; TCP's congestion control and the AWS SDKs'
 adaptive retry mode are the models). The live service publishes no limit, so:
 - Start modestly (START_RATE) and double every window while answers are clean and latency
-  is flat ("slow start"); after the first cut, grow INCREASE of the rate per second.
+  is flat ("slow start"), but only by half from LIMITED_ABOVE on (TCP's limited slow
+  start): a doubling that overshoots a limit of a few hundred a second is a burst of 429s;
+  after the first cut, grow INCREASE of the rate per second.
+- Start where the last run to the same server ended (`Found`, kept by `pace_memory`): a
+  server that took thousands a second is not found again from 50 a second, and one that
+  limited us is approached from just under its limit, not by a burst over it.
 - Judge in windows (WINDOW_S and MIN_ANSWERS at least), not per answer: the answers of
   one burst arrive together, and one cut per window keeps one overload from collapsing
   the rate.
@@ -33,7 +38,9 @@ adaptive retry mode are the models). The live service publishes no limit, so:
   many answers after it as before: 429s that follow the rate change their share, or let
   as many requests a second through at the lower rate (a limit); random ones keep their
   share while what gets through falls with the rate. Then the cut is undone and that
-  share becomes the background.
+  share becomes the background, but never a share over MAX_BACKGROUND: a limit far under
+  the pace answers most requests 429 at every rate tried until the pace comes near it, and
+  its Retry-After pauses make what gets through look alike at every rate.
 - `Retry-After` pauses the whole pool: one request told to wait means all would be. Once
   429s are known to come whatever the rate, each one's `Retry-After` holds only its own
   request, or a gateway's random refusals would set the pace of the whole run.
@@ -61,6 +68,8 @@ START_RATE = 50.0
 # Slow start doubles the pace every window it judges clean, and judges sooner: a run of a
 # few thousand labels against a fast server is over in seconds.
 SLOW_START_GROWTH = 2.0
+LIMITED_ABOVE = 1000.0
+LIMITED_GROWTH = 1.5
 SLOW_START_WINDOW_S = 0.1
 WINDOW_S = 0.25
 MIN_ANSWERS = 10
@@ -87,6 +96,10 @@ SIGMAS = 2.5
 BACKGROUND_WEIGHT = 0.1
 # From this background share on, a 429 is not ours and its Retry-After is its own.
 BACKGROUND_SHARE = 0.01
+# 429s are taken for random only while they are at most this share of the answers.
+MAX_BACKGROUND = 0.5
+# What got through once a limit was found is measured over at least this long.
+THROUGH_SPAN_S = 1.0
 
 
 def check_rate(rate: object) -> RateSetting:
@@ -101,6 +114,19 @@ def check_rate(rate: object) -> RateSetting:
     if isinstance(rate, bool) or not isinstance(rate, int | float) or not rate >= 0:
         raise ValueError(f"--rate {rate!r}: give auto, a number of requests/s ≥ 0, or 0")
     return float(rate)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a run found out about a server's pace: once its 429s were seen to follow the
+    rate (`limited`), how many requests a second got through from then on (at most the
+    limit, and near it); else the most a window sent without a 429.
+
+    (Not the most a window sent against a limit: a token bucket full after a pause lets
+    a window through at several times its rate.)"""
+
+    rate: float
+    limited: bool
 
 
 @dataclass(slots=True)
@@ -178,7 +204,7 @@ class Pace:
     """The pace rule: the rate to allow next, from what was sent and how it was answered.
 
     Pure bookkeeping on an injected clock, so any sender (an import, an export) can feed
-    it: `sent` per request let through, `paused` per pool-wide pause, `answered` per answer.
+    it: `sent` per request let through, `answered` per answer.
     """
 
     def __init__(self, rate: float, *, ceiling: float, slow_start: bool, clock: Clock) -> None:
@@ -200,15 +226,34 @@ class Pace:
         self._measured: deque[float] = deque(maxlen=4)
         # (when, a window's median latency) for the recent minimum.
         self._latencies: deque[tuple[float, float]] = deque()
+        # The most a clean window sent; and from when a cut on 429s held, how many
+        # answers got through until the last one.
+        self._peak = 0.0
+        self._limited_from: float | None = None
+        self._through = 0
+        self._last_answer = 0.0
 
     @classmethod
-    def for_setting(cls, rate: RateSetting, clock: Clock) -> Pace | None:
-        """The pace a setting asks for; None for 0 (no pacing)."""
-        if rate == "auto":
+    def for_setting(
+        cls, rate: RateSetting, clock: Clock, found: Found | None = None
+    ) -> Pace | None:
+        """The pace a setting asks for, `auto` starting from what an earlier run `found`;
+        None for 0 (no pacing)."""
+        if rate != "auto":
+            return cls(rate, ceiling=rate, slow_start=False, clock=clock) if rate > 0 else None
+        if found is None:
             return cls(START_RATE, ceiling=math.inf, slow_start=True, clock=clock)
-        if rate <= 0:
-            return None
-        return cls(rate, ceiling=rate, slow_start=False, clock=clock)
+        if found.limited:
+            return cls(max(MIN_RATE, found.rate), ceiling=math.inf, slow_start=False, clock=clock)
+        return cls(max(START_RATE, found.rate / 2), ceiling=math.inf, slow_start=True, clock=clock)
+
+    @property
+    def found(self) -> Found | None:
+        """What this pace found, for the next run to start from; None before any window."""
+        if self._limited_from is None:
+            return Found(self._peak, limited=False) if self._peak > 0 else None
+        span = self._last_answer - self._limited_from
+        return Found(self._through / span if span >= THROUGH_SPAN_S else self.rate, limited=True)
 
     def sent(self) -> None:
         now = self._clock()
@@ -231,6 +276,9 @@ class Pace:
         window = self._window
         window.answers += 1
         window.throttled += throttled
+        if self._limited_from is not None and not throttled:
+            self._through += 1
+            self._last_answer = self._clock()
         if throttled and window.sent_before_429 is None:
             window.sent_before_429 = self._sending_rate(self._clock())
         if latency is not None:
@@ -260,7 +308,10 @@ class Pace:
             self._cut_for(rates, window.sent_before_429 or rates.sending)
             return
         self.background += BACKGROUND_WEIGHT * (rates.share - self.background)
+        self.background = min(self.background, MAX_BACKGROUND)
         self._measured.append(rates.sending)
+        if not rates.throttled:
+            self._peak = max(self._peak, rates.sending)
         rise = self._latency_rise(window, now)
         if rise == "queue" and not self._queued:
             self._lower(LATENCY_DECREASE * statistics.median(self._measured))
@@ -287,17 +338,28 @@ class Pace:
         after = rates if cut.after is None else cut.after + rates
         # Enough answers that none of them a 429 would be unlikely (under 5%) if the 429s
         # came at random at the share they had before the cut.
-        needed = max(cut.rates.answers, math.ceil(3 / cut.rates.share))
+        needed = cut.rates.answers
+        if cut.rates.throttled:
+            needed = max(needed, math.ceil(3 / cut.rates.share))
         if after.answers < needed:
             self._cut = replace(cut, after=after)
             return
         self._cut = None
-        if not _follow_rate(cut.rates, after):
-            self.background = (cut.rates + after).share
-            self.rate = max(self.rate, cut.before)
-            self.slow_start = cut.slow_start
-        elif self._over_background(rates):
-            self._cut_for(rates, sent_before_429 or rates.sending, since=cut)
+        if _follow_rate(cut.rates, after):
+            if self._over_background(rates):
+                self._cut_for(rates, sent_before_429 or rates.sending, since=cut)
+            elif self._limited_from is None:
+                self._limited_from = self._clock()
+            return
+        pooled = (cut.rates + after).share
+        if pooled > MAX_BACKGROUND:
+            # Not random, whatever the rates say: try lower still, judged over what came
+            # since the cut.
+            self._cut_for(after, sent_before_429 or after.sending, since=cut)
+            return
+        self.background = pooled
+        self.rate = max(self.rate, cut.before)
+        self.slow_start = cut.slow_start
 
     def _lower(self, rate: float) -> None:
         self.rate = max(MIN_RATE, min(self.rate, rate))
@@ -320,7 +382,10 @@ class Pace:
     def _grow(self, elapsed: float, measured: float) -> None:
         if measured * USE_HEADROOM < self.rate:
             return
-        factor = SLOW_START_GROWTH if self.slow_start else 1.0 + INCREASE * elapsed
+        if not self.slow_start:
+            factor = 1.0 + INCREASE * elapsed
+        else:
+            factor = SLOW_START_GROWTH if self.rate < LIMITED_ABOVE else LIMITED_GROWTH
         grown = min(self.ceiling, self.rate * factor, measured * USE_HEADROOM)
         self.rate = max(self.rate, grown)
 
@@ -364,8 +429,9 @@ class RateGate:
         clock: Clock = time.monotonic,
         wait: Wait = anyio.sleep,
         stopping: Callable[[], bool] = lambda: False,
+        found: Found | None = None,
     ) -> None:
-        self.pace = Pace.for_setting(rate, clock)
+        self.pace = Pace.for_setting(rate, clock, found)
         self._clock = clock
         self._wait = wait
         self._stopping = stopping

@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
 
 from pipeline.send.rate import (
     DECREASE,
     LATENCY_DECREASE,
+    LIMITED_ABOVE,
+    LIMITED_GROWTH,
     START_RATE,
     WINDOW_S,
+    Found,
     Pace,
     check_rate,
 )
@@ -55,6 +60,48 @@ def test_auto_starts_modestly_and_doubles_while_answers_are_clean() -> None:
         sending = pace.rate
         rates.append(window(pace, time, per_second=sending, seconds=max(0.1, 10 / sending)))
     assert rates == pytest.approx([START_RATE * 2, START_RATE * 4, START_RATE * 8, START_RATE * 16])
+
+
+def test_slow_start_grows_by_half_only_from_a_thousand_a_second_on() -> None:
+    for start, grown in ((LIMITED_ABOVE / 2, LIMITED_ABOVE), (LIMITED_ABOVE, 1500.0)):
+        time = FakeTime()
+        pace = Pace(start, ceiling=float("inf"), slow_start=True, clock=time.clock)
+        assert window(pace, time, per_second=start, seconds=0.1) == pytest.approx(grown)
+    assert LIMITED_ABOVE * LIMITED_GROWTH == 1500.0
+
+
+def test_auto_starts_from_what_an_earlier_run_found() -> None:
+    time = FakeTime()
+    limited = Pace.for_setting("auto", time.clock, Found(100, limited=True))
+    assert limited is not None
+    assert (limited.rate, limited.slow_start) == (100, False)
+    free = Pace.for_setting("auto", time.clock, Found(3000, limited=False))
+    assert free is not None and (free.rate, free.slow_start) == (1500, True)
+    small = Pace.for_setting("auto", time.clock, Found(30, limited=False))
+    assert small is not None and small.rate == START_RATE
+    fixed = Pace.for_setting(40, time.clock, Found(3000, limited=False))
+    assert fixed is not None and (fixed.rate, fixed.ceiling) == (40, 40)
+
+
+def test_a_pace_tells_what_it_found() -> None:
+    time = FakeTime()
+    pace = Pace(300, ceiling=float("inf"), slow_start=False, clock=time.clock)
+    assert pace.found is None
+    steady(pace, time, 300)
+    found = pace.found
+    assert found is not None and not found.limited
+    assert found.rate == pytest.approx(300, rel=0.05)
+    window(pace, time, per_second=300, throttled=10)  # a limit under 300
+    while pace._cut is not None:
+        window(pace, time, per_second=pace.rate)
+    cut = pace.rate
+    assert pace.found == Found(cut, limited=True)  # too soon to have measured
+    steady(pace, time, cut, windows=8)
+    found = pace.found
+    assert found is not None and found.limited
+    # What got through since, not slow start's 300 nor the pace it grew to.
+    assert found.rate == pytest.approx(DECREASE * 300, rel=0.05)
+    assert pace.rate > found.rate
 
 
 def test_a_429_cuts_from_the_rate_really_sent_not_the_rate_allowed() -> None:
@@ -159,3 +206,43 @@ def test_rate_settings_taken(given: object, taken: object) -> None:
 def test_rate_settings_refused(given: object) -> None:
     with pytest.raises(ValueError, match="give auto"):
         check_rate(given)
+
+
+def against_a_limit(pace: Pace, time: FakeTime, limit: float, seconds: float) -> list[float]:
+    """A server's token bucket of `limit` a second (a second's worth of burst) answering
+    one request at a time at the pace, each 429 a `Retry-After: 1` for the whole pool as
+    the gate takes it. Returns the pace after every request."""
+    tokens, last, paces = limit, 0.0, []
+    while time.now < seconds:
+        tokens = min(limit, tokens + (time.now - last) * limit)
+        last = time.now
+        throttled = tokens < 1
+        tokens -= not throttled
+        pace.sent()
+        time.now += 1 / pace.rate
+        pace.answered(throttled=throttled, latency=None if throttled else 0.03)
+        if throttled and not pace.background_429s:
+            time.now += 1.0
+        paces.append(pace.rate)
+    return paces
+
+
+@pytest.mark.parametrize("limit", [5, 20, 50, 300])
+def test_a_limit_far_under_the_pace_is_followed(limit: float) -> None:
+    time = FakeTime()
+    pace = Pace(1000, ceiling=float("inf"), slow_start=True, clock=time.clock)
+    paces = against_a_limit(pace, time, limit, seconds=60)
+    assert statistics.median(paces[len(paces) // 2 :]) <= 1.5 * limit
+
+
+def test_429s_at_most_answers_are_never_taken_for_random() -> None:
+    time = FakeTime()
+    pace = Pace(200, ceiling=200, slow_start=False, clock=time.clock)
+    steady(pace, time, 200)
+    # 80% 429s at every rate tried: what gets through falls with the rate, as random
+    # 429s would, but a share that high is a limit to stay under, not a background.
+    for _ in range(40):
+        count = round(pace.rate * WINDOW_S)
+        window(pace, time, per_second=pace.rate, throttled=round(0.8 * count))
+    assert pace.rate < 20
+    assert pace.background == 0

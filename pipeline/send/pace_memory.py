@@ -1,0 +1,117 @@
+"""What earlier runs found of each server's pace, so the next `--rate auto` run starts there.
+
+A run against a server that took thousands of requests a second would otherwise find that
+again from 50 a second, and one against a limited server would burst over the limit in
+slow start before each run's first cut. So each run keeps what its pace found (`Found`)
+per server, and the next one starts from it (`Pace.for_setting`).
+
+Kept in SQLite (`pace.sqlite` in the state folder: `$LABEL_IMPORT_STATE_DIR`, else
+`$XDG_STATE_HOME/label-import`, else `~/.local/state/label-import`), one row per origin
+(scheme, host and port: never a path, a query or a key), so two runs at once each read
+and write whole rows. A memory is a speed-up only: it is forgotten after KEEP_S, and a
+folder or file that cannot be read or written is the same as no memory, never a failed run.
+
+How a new finding is kept: a limit always replaces what was kept (the server said so
+now); a run that met no limit replaces it only if it sent at least as much, since a small
+import never reaches the server's pace; and one that did so after a kept limit, which it
+approached from under, keeps the server marked limited at the higher pace.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pipeline.send.rate import Found
+
+STATE_DIR_ENV = "LABEL_IMPORT_STATE_DIR"
+FILE_NAME = "pace.sqlite"
+KEEP_S = 30 * 24 * 3600.0
+# A run that cannot take the database's lock at once goes on without memory.
+LOCK_WAIT_S = 1.0
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS pace (
+    origin TEXT PRIMARY KEY, rate REAL NOT NULL, limited INTEGER NOT NULL, at REAL NOT NULL
+)"""
+
+
+def state_dir() -> Path:
+    """Where label-import keeps what outlives a run."""
+    if own := os.environ.get(STATE_DIR_ENV):
+        return Path(own)
+    if xdg := os.environ.get("XDG_STATE_HOME"):
+        return Path(xdg) / "label-import"
+    return Path.home() / ".local" / "state" / "label-import"
+
+
+def origin(base_url: str) -> str:
+    """The server a memory belongs to: scheme://host:port, with the default port spelled."""
+    parts = urlsplit(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+def recall(base_url: str, *, now: float | None = None) -> Found | None:
+    """What the last runs found of this server's pace; None if nothing (recent) is kept."""
+    path = state_dir() / FILE_NAME
+    if not path.is_file():
+        return None
+    try:
+        with _opened(path, write=False) as db:
+            kept = _kept(db, origin(base_url), time.time() if now is None else now)
+    except (sqlite3.Error, OSError):
+        return None
+    return kept
+
+
+def remember(base_url: str, found: Found, *, now: float | None = None) -> None:
+    """Keep what a run found, merged with what was kept (see the module's reasons)."""
+    key, at = origin(base_url), time.time() if now is None else now
+    try:
+        folder = state_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        with _opened(folder / FILE_NAME, write=True) as db:
+            db.execute(_SCHEMA)
+            if (kept := _kept(db, key, at)) is not None:
+                found = merged(kept, found)
+            db.execute(
+                "INSERT OR REPLACE INTO pace (origin, rate, limited, at) VALUES (?, ?, ?, ?)",
+                (key, found.rate, int(found.limited), at),
+            )
+    except (sqlite3.Error, OSError):
+        return
+
+
+def merged(kept: Found, new: Found) -> Found:
+    """What to keep of a new finding beside the kept one."""
+    if new.limited:
+        return new
+    if new.rate < kept.rate:
+        return kept
+    return Found(new.rate, kept.limited)
+
+
+def _kept(db: sqlite3.Connection, key: str, now: float) -> Found | None:
+    row = db.execute("SELECT rate, limited, at FROM pace WHERE origin = ?", (key,)).fetchone()
+    if row is None or now - row[2] > KEEP_S or not row[0] > 0:
+        return None
+    return Found(float(row[0]), bool(row[1]))
+
+
+@contextmanager
+def _opened(path: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
+    """One transaction, committed and closed on leaving (sqlite3's own context manager
+    only ends the transaction); a writer takes the lock before it reads, so two runs
+    ending at once each merge with the other's row, not with what both read before."""
+    db = sqlite3.connect(path, timeout=LOCK_WAIT_S, isolation_level=None)
+    try:
+        db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        yield db
+        db.execute("COMMIT")
+    finally:
+        db.close()

@@ -1,0 +1,146 @@
+"""What earlier runs found of a server's pace: kept per origin, merged, forgotten, never in
+the way; and a second run against the same server starting where the first ended."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.send import pace_memory
+from pipeline.send.pace_memory import FILE_NAME, KEEP_S, STATE_DIR_ENV, origin, recall, remember
+from pipeline.send.rate import Found
+from tests.conftest import SandboxFactory
+from tests.import_helpers import run_import, write_labels_csv
+
+URL = "http://127.0.0.1:8123"
+
+
+def state() -> Path:
+    return Path(os.environ[STATE_DIR_ENV])
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://API.example.com/model-hub/?key=x", "https://api.example.com:443"),
+        ("http://127.0.0.1:8123/", "http://127.0.0.1:8123"),
+        ("http://localhost", "http://localhost:80"),
+    ],
+)
+def test_a_memory_belongs_to_an_origin_never_a_path_or_query(url: str, key: str) -> None:
+    assert origin(url) == key
+
+
+def test_the_state_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STATE_DIR_ENV)
+    monkeypatch.setenv("XDG_STATE_HOME", "/x/state")
+    assert pace_memory.state_dir() == Path("/x/state/label-import")
+    monkeypatch.delenv("XDG_STATE_HOME")
+    monkeypatch.setenv("HOME", "/home/someone")
+    assert pace_memory.state_dir() == Path("/home/someone/.local/state/label-import")
+
+
+@pytest.mark.parametrize(
+    ("kept", "new", "result"),
+    [
+        (Found(100, True), Found(40, True), Found(40, True)),  # a limit is news
+        (Found(100, True), Found(300, True), Found(300, True)),
+        (Found(100, False), Found(40, True), Found(40, True)),
+        (Found(2000, False), Found(300, False), Found(2000, False)),  # a small import
+        (Found(2000, False), Found(3000, False), Found(3000, False)),
+        (Found(100, True), Found(130, False), Found(130, True)),  # approached from under
+        (Found(100, True), Found(60, False), Found(100, True)),
+    ],
+)
+def test_a_new_finding_is_merged_with_the_kept_one(kept: Found, new: Found, result: Found) -> None:
+    remember(URL, kept, now=1000.0)
+    remember(URL, new, now=2000.0)
+    assert recall(URL, now=2000.0) == result
+    assert recall("http://127.0.0.1:8124", now=2000.0) is None
+
+
+def test_a_stale_memory_is_forgotten_and_not_merged() -> None:
+    remember(URL, Found(2000, False), now=0.0)
+    assert recall(URL, now=KEEP_S + 1) is None
+    remember(URL, Found(300, False), now=KEEP_S + 1)
+    assert recall(URL, now=KEEP_S + 1) == Found(300, False)
+
+
+def test_reading_a_memory_that_is_not_there_creates_nothing() -> None:
+    folder = state() / "deeper"
+    os.environ[STATE_DIR_ENV] = str(folder)
+    assert recall(URL) is None
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "folder", "other_table"])
+def test_a_broken_memory_is_no_memory_and_never_a_failure(damage: str) -> None:
+    path = state() / FILE_NAME
+    if damage == "garbage":
+        path.write_bytes(b"\x00not a database" * 100)
+    elif damage == "folder":
+        path.mkdir()
+    else:
+        import sqlite3
+
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE other (x)")
+    remember(URL, Found(100, True))
+    if damage == "other_table":
+        assert recall(URL) == Found(100, True)  # its own table added beside
+    else:
+        assert recall(URL) is None
+
+
+def test_a_state_folder_that_cannot_be_made_is_no_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    os.environ[STATE_DIR_ENV] = str(blocker / "state")
+    remember(URL, Found(100, True))
+    assert recall(URL) is None
+
+
+# Real Retry-After pauses: the point is how the pace meets the limit.
+WAITS = {"base": 0.01, "cap": 0.1, "retry_after_cap": 120.0}
+
+
+async def test_a_second_run_against_a_limit_starts_under_it(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await sandbox_factory(rate_limit=40, latency_ms=5)
+    throttled = []
+    for run in ("first", "second"):
+        source = tmp_path / f"{run}.csv"
+        write_labels_csv(source, 160, prefix=run)
+        before = (await box.stats())["by_status"].get("429", 0)
+        summary = await run_import(source, box, rate="auto", concurrency=64, waits=WAITS)
+        assert (summary.created, summary.failed) == (160, 0)
+        throttled.append((await box.stats())["by_status"].get("429", 0) - before)
+        found = recall(box.url)
+        assert found is not None and found.limited and 20 <= found.rate <= 80
+    first, second = throttled
+    assert first > 0 and second < first / 2
+
+
+async def test_a_run_against_a_fast_server_leaves_a_fast_start(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    box = await sandbox_factory()
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 600)
+    await run_import(source, box, rate="auto", concurrency=64)
+    found = recall(box.url)
+    assert found is not None and not found.limited and found.rate > 200
+
+
+@pytest.mark.parametrize("options", [{"rate": 40.0}, {"rate": 0.0}, {"rate": "auto", "dry_run": True}])
+async def test_a_fixed_rate_or_a_dry_run_leaves_no_memory(
+    sandbox_factory: SandboxFactory, tmp_path: Path, options: dict[str, object]
+) -> None:
+    box = await sandbox_factory()
+    source = tmp_path / "labels.csv"
+    write_labels_csv(source, 50)
+    await run_import(source, box, **options)
+    assert not (state() / FILE_NAME).exists()
