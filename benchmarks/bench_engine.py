@@ -72,21 +72,16 @@ def sandbox_stats(url: str) -> dict[str, Any]:
     return stats
 
 
-def write_input(path: Path, count: int) -> list[dict[str, Any]]:
+def write_input(path: Path, count: int, prefix: str = "label") -> list[dict[str, Any]]:
     """A CSV of `count` star labels, and the POST bodies the references send for it."""
+    names = [f"{prefix} {i:05d}" for i in range(count)]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["name", "type"])
-        for i in range(count):
-            writer.writerow([f"label {i:05d}", "star"])
+        writer.writerows([name, "star"] for name in names)
     return [
-        {
-            "name": f"label {i:05d}",
-            "type": "star",
-            "settings": {"no_of_stars": 5},
-            "allow_notes": False,
-        }
-        for i in range(count)
+        {"name": name, "type": "star", "settings": {"no_of_stars": 5}, "allow_notes": False}
+        for name in names
     ]
 
 

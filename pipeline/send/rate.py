@@ -96,8 +96,9 @@ SIGMAS = 2.5
 BACKGROUND_WEIGHT = 0.1
 # From this background share on, a 429 is not ours and its Retry-After is its own.
 BACKGROUND_SHARE = 0.01
-# 429s are taken for random only while they are at most this share of the answers.
-MAX_BACKGROUND = 0.5
+# 429s are taken for random only while they are at most this share of the answers: a
+# gateway refusing more than one request in five at random is not one to outpace.
+MAX_BACKGROUND = 0.2
 # What got through once a limit was found is measured over at least this long.
 THROUGH_SPAN_S = 1.0
 

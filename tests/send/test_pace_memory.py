@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,7 +138,7 @@ async def test_a_run_against_a_fast_server_leaves_a_fast_start(
 
 @pytest.mark.parametrize("options", [{"rate": 40.0}, {"rate": 0.0}, {"rate": "auto", "dry_run": True}])
 async def test_a_fixed_rate_or_a_dry_run_leaves_no_memory(
-    sandbox_factory: SandboxFactory, tmp_path: Path, options: dict[str, object]
+    sandbox_factory: SandboxFactory, tmp_path: Path, options: dict[str, Any]
 ) -> None:
     box = await sandbox_factory()
     source = tmp_path / "labels.csv"
