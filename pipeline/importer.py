@@ -208,9 +208,10 @@ async def import_labels(
             (`<report stem>.journal.jsonl`, what `resume` reads) and the lock (`<report
             stem>.lock`, held while the run goes) go beside it.
         concurrency: requests in flight at once.
-        rate: `"auto"` finds the server's pace by itself (see `pipeline.send.rate`); a
-            number is a ceiling in requests per second; 0 is no pacing at all, only
-            `Retry-After` pauses.
+        rate: `"auto"` finds the server's pace by itself (see `pipeline.send.rate`),
+            starting where the last run to the same server ended
+            (`pipeline.send.pace_memory`, not on a dry run); a number is a ceiling in
+            requests per second; 0 is no pacing at all, only `Retry-After` pauses.
         max_retries: retries per request on 5xx and network faults.
         max_wait: seconds a request may spend throttled (429s, waiting as `Retry-After`
             asks) before its row fails; 429s do not spend `max_retries`.

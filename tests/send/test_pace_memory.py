@@ -136,7 +136,9 @@ async def test_a_run_against_a_fast_server_leaves_a_fast_start(
     assert found is not None and not found.limited and found.rate > 200
 
 
-@pytest.mark.parametrize("options", [{"rate": 40.0}, {"rate": 0.0}, {"rate": "auto", "dry_run": True}])
+@pytest.mark.parametrize(
+    "options", [{"rate": 40.0}, {"rate": 0.0}, {"rate": "auto", "dry_run": True}]
+)
 async def test_a_fixed_rate_or_a_dry_run_leaves_no_memory(
     sandbox_factory: SandboxFactory, tmp_path: Path, options: dict[str, Any]
 ) -> None:
