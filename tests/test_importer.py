@@ -15,6 +15,7 @@ from pipeline.report.journal import read_journal
 from pipeline.rows import Progress
 from pipeline.sandbox import SandboxHandle
 from pipeline.sandbox.app import STATE
+from pipeline.send import pace_memory
 from tests.conftest import SandboxFactory
 from tests.import_helpers import proxy, read_report, run_import, server_labels, write_labels_csv
 
@@ -345,6 +346,8 @@ async def test_random_429s_do_not_collapse_the_pace(
     assert (summary.created, summary.failed) == (600, 0)
     assert stats["by_status"]["429"] > 40  # a tenth of the requests, whatever the rate
     assert paces[-1] >= 200  # the earlier AIMD decayed to about one request a second
+    found = pace_memory.recall(box.url)  # the random 429s are not the server's pace either
+    assert found is not None and not found.limited and found.rate > 200
 
 
 async def test_a_rate_that_is_not_auto_or_a_number_is_refused_before_anything_is_sent(

@@ -121,7 +121,7 @@ def check_rate(rate: object) -> RateSetting:
 class Found:
     """What a run found out about a server's pace: once its 429s were seen to follow the
     rate (`limited`), how many requests a second got through from then on (at most the
-    limit, and near it); else the most a window sent without a 429.
+    limit, and near it); else the most a window sent without more than the random 429s.
 
     (Not the most a window sent against a limit: a token bucket full after a pause lets
     a window through at several times its rate.)"""
@@ -227,8 +227,8 @@ class Pace:
         self._measured: deque[float] = deque(maxlen=4)
         # (when, a window's median latency) for the recent minimum.
         self._latencies: deque[tuple[float, float]] = deque()
-        # The most a clean window sent; and from when a cut on 429s held, how many
-        # answers got through until the last one.
+        # The most a window under the background share of 429s sent; and from when a cut
+        # on 429s held, how many answers got through until the last one.
         self._peak = 0.0
         self._limited_from: float | None = None
         self._through = 0
@@ -311,8 +311,7 @@ class Pace:
         self.background += BACKGROUND_WEIGHT * (rates.share - self.background)
         self.background = min(self.background, MAX_BACKGROUND)
         self._measured.append(rates.sending)
-        if not rates.throttled:
-            self._peak = max(self._peak, rates.sending)
+        self._peak = max(self._peak, rates.sending)
         rise = self._latency_rise(window, now)
         if rise == "queue" and not self._queued:
             self._lower(LATENCY_DECREASE * statistics.median(self._measured))

@@ -4,6 +4,7 @@ the way; and a second run against the same server starting where the first ended
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,10 @@ async def test_a_fixed_rate_or_a_dry_run_leaves_no_memory(
     write_labels_csv(source, 50)
     await run_import(source, box, **options)
     assert not (state() / FILE_NAME).exists()
+
+
+def test_two_runs_ending_at_once_each_merge_with_the_other() -> None:
+    findings = [Found(rate, limited=False) for rate in range(100, 2100, 100)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda found: remember(URL, found), findings))
+    assert recall(URL) == Found(2000, limited=False)
