@@ -225,3 +225,27 @@ async def test_pages_read_at_once_are_held_to_the_guards_of_one_by_one_reading(
     most = 1 if repeat else 2_000 // 5
     assert len(server.asked) <= most + 1 + 16
     assert not out.exists()
+
+
+@pytest.mark.parametrize("concurrency", [1, 8])
+async def test_an_empty_page_that_says_more_follow_stops_the_export(
+    tmp_path: Path, concurrency: int
+) -> None:
+    # Page 2 lost its place: no labels, yet a next page; page 3 holds the last five.
+    empty = (200, {"count": 15, "next": "?page=3", "results": []})
+    pages = {1: page_of(0, 5, 15, more=True), 2: empty, 3: page_of(10, 5, 15, more=False)}
+    async with scripted(pages) as server:
+        out = tmp_path / "labels.csv"
+        summary = await export_labels(
+            out,
+            base_url=server.url,
+            api_key=KEY,
+            secret_key=SECRET,
+            rate=0,
+            concurrency=concurrency,
+        )
+
+    # Written, the file would pass for a whole backup without labels 5 to 9.
+    assert (summary.stopped, summary.labels) == ("fatal", 0)
+    assert "page 2 brought no label not seen before" in summary.stop_message
+    assert not out.exists()

@@ -127,7 +127,7 @@ async def _read_pages(
         if answer is None or answer.kind != "ok":
             return answer
         listed = page_labels(answer)
-        if take(listed.labels) or not listed.more or not listed.labels:
+        if take(listed.labels) or not listed.more:
             return answer
         endless = _endless(listed, page, seen)
         if endless:
@@ -168,8 +168,10 @@ async def _pages_ahead(
         if answer is None:
             return
         listed = page_labels(answer)
-        # An empty page is labels deleted meanwhile, and costs nothing to hold.
-        beyond = _beyond(listed, page, seen) if answer.kind == "ok" and listed.labels else ""
+        # An empty last page is labels deleted meanwhile; an empty page that says more
+        # follow is a server that lost its place (it brings nothing new).
+        held = answer.kind == "ok" and (listed.labels or listed.more)
+        beyond = _beyond(listed, page, seen) if held else ""
         if beyond:
             answer = Answer("fatal", answer.status, _endless_message(beyond))
         answers[page] = answer
