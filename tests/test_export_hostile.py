@@ -249,3 +249,22 @@ async def test_an_empty_page_that_says_more_follow_stops_the_export(
     assert (summary.stopped, summary.labels) == ("fatal", 0)
     assert "page 2 brought no label not seen before" in summary.stop_message
     assert not out.exists()
+
+
+@pytest.mark.parametrize("concurrency", [1, 8])
+async def test_an_organisation_of_exactly_the_cap_is_exported_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, concurrency: int
+) -> None:
+    monkeypatch.setattr(pipeline.send.listing, "MAX_LISTED", 20)
+    pages = {page: page_of(5 * (page - 1), 5, 20, more=page < 4) for page in range(1, 5)}
+    async with scripted(pages) as server:
+        summary = await export_labels(
+            tmp_path / "labels.csv",
+            base_url=server.url,
+            api_key=KEY,
+            secret_key=SECRET,
+            rate=0,
+            concurrency=concurrency,
+        )
+
+    assert (summary.stopped, summary.labels, sorted(server.asked)) == (None, 20, [1, 2, 3, 4])

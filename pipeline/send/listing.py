@@ -168,9 +168,11 @@ async def _pages_ahead(
         if answer is None:
             return
         listed = page_labels(answer)
-        # An empty last page is labels deleted meanwhile; an empty page that says more
-        # follow is a server that lost its place (it brings nothing new).
-        held = answer.kind == "ok" and (listed.labels or listed.more)
+        # Any page that says more follow is held to the guards (an empty one brings nothing
+        # new: the server lost its place), and so is any other before the last. The last,
+        # saying none follows, ends an honest listing: read whole, as one by one, though
+        # it reaches `MAX_LISTED`; empty, it is labels deleted meanwhile.
+        held = answer.kind == "ok" and (listed.more or (bool(listed.labels) and page < last))
         beyond = _beyond(listed, page, seen) if held else ""
         if beyond:
             answer = Answer("fatal", answer.status, _endless_message(beyond))
