@@ -191,7 +191,7 @@ def _write(
             write(storable(rows))
     except OSError as exc:
         summary.stopped = "fatal"
-        summary.stop_message = f"cannot write {out} ({exc.strerror or exc}); it is as it was"
+        summary.stop_message = f"cannot write {out} ({exc.strerror or exc})"
         return
     summary.labels = len(rows)
 

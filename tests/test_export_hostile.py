@@ -14,6 +14,7 @@ from typing import Any, Literal
 import pytest
 from aiohttp import web
 
+import pipeline.send.listing
 from pipeline.exporter import export_labels
 from pipeline.report.export_file import ExportSummary
 from pipeline.send.client import LABELS_PATH
@@ -198,3 +199,72 @@ async def test_labels_created_while_the_pages_are_read_are_followed_one_page_at_
     assert (summary.labels, summary.stopped, server.asked) == (12, None, [1, 2, 3])
     names = [row["name"] for row in table(tmp_path / "labels.jsonl")]
     assert names == [f"label {i:04d}" for i in range(12)]
+
+
+@pytest.mark.parametrize(
+    ("repeat", "why"), [(False, "past 2000 labels"), (True, "brought no label not seen before")]
+)
+async def test_pages_read_at_once_are_held_to_the_guards_of_one_by_one_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, repeat: bool, why: str
+) -> None:
+    # A short first page claims a count within the cap, which implies ~2,000 pages: each
+    # of them brings 5 fresh labels (the cap is passed by page 400) or the first again.
+    monkeypatch.setattr(pipeline.send.listing, "MAX_LISTED", 2_000)
+    pages = {1: page_of(0, 1, 1_999, more=True)}
+    for page in range(2, 2_001):
+        pages[page] = page_of(0 if repeat else 5 * page, 1 if repeat else 5, 1_999, more=True)
+    async with scripted(pages) as server:
+        out = tmp_path / "labels.csv"
+        summary = await export_labels(
+            out, base_url=server.url, api_key=KEY, secret_key=SECRET, rate=0
+        )
+
+    assert (summary.stopped, summary.labels) == ("fatal", 0)
+    assert why in summary.stop_message and "kept announcing more pages" in summary.stop_message
+    # The pool stops feeding pages at once: at most 8 in flight and 8 queued go on.
+    most = 1 if repeat else 2_000 // 5
+    assert len(server.asked) <= most + 1 + 16
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("concurrency", [1, 8])
+async def test_an_empty_page_that_says_more_follow_stops_the_export(
+    tmp_path: Path, concurrency: int
+) -> None:
+    # Page 2 lost its place: no labels, yet a next page; page 3 holds the last five.
+    empty = (200, {"count": 15, "next": "?page=3", "results": []})
+    pages = {1: page_of(0, 5, 15, more=True), 2: empty, 3: page_of(10, 5, 15, more=False)}
+    async with scripted(pages) as server:
+        out = tmp_path / "labels.csv"
+        summary = await export_labels(
+            out,
+            base_url=server.url,
+            api_key=KEY,
+            secret_key=SECRET,
+            rate=0,
+            concurrency=concurrency,
+        )
+
+    # Written, the file would pass for a whole backup without labels 5 to 9.
+    assert (summary.stopped, summary.labels) == ("fatal", 0)
+    assert "page 2 brought no label not seen before" in summary.stop_message
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("concurrency", [1, 8])
+async def test_an_organisation_of_exactly_the_cap_is_exported_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, concurrency: int
+) -> None:
+    monkeypatch.setattr(pipeline.send.listing, "MAX_LISTED", 20)
+    pages = {page: page_of(5 * (page - 1), 5, 20, more=page < 4) for page in range(1, 5)}
+    async with scripted(pages) as server:
+        summary = await export_labels(
+            tmp_path / "labels.csv",
+            base_url=server.url,
+            api_key=KEY,
+            secret_key=SECRET,
+            rate=0,
+            concurrency=concurrency,
+        )
+
+    assert (summary.stopped, summary.labels, sorted(server.asked)) == (None, 20, [1, 2, 3, 4])

@@ -112,7 +112,10 @@ class FrameReader(Reader):
     def _sheets(self) -> Iterator[Sheet]:
         frame = self.frame
         if any(name is not None for name in frame.index.names):
-            frame = frame.reset_index()
+            # An index named as a column too (`set_index("name", drop=False)`) is that
+            # column twice, as `df.to_csv()` writes it: refused below as a duplicate header,
+            # not by pandas' ValueError.
+            frame = frame.reset_index(allow_duplicates=True)
         if frame.shape[1] == 0:
             raise InputError(f"{self.path.name}: has no columns; it needs a name and a type")
         # A column name is written in every report: one with a lone surrogate keeps the

@@ -45,12 +45,16 @@ _ABSENT = object()
 
 
 def check_export_path(path: Path) -> None:
-    """Refuse, before any request, a file the export could not write."""
+    """Refuse, before any request, a file the export could not write, or one that is a
+    symlink: the new file would replace the link, not what it points to (as `run`'s
+    outputs, it is refused)."""
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; name the file to write")
     if path.suffix.lower() not in EXPORT_FORMATS:
         shown = path.suffix or "(none)"
         raise UsageError(f"{path.name}: export to a {', '.join(EXPORT_FORMATS)} file, not {shown}")
-    if path.is_dir():
-        raise UsageError(f"{path}: is a folder; name the file to write")
+    if path.is_symlink():
+        raise UsageError(f"{path}: is a symlink; remove it or name another file")
     if not path.parent.is_dir():
         raise UsageError(f"{path}: the folder {path.parent} does not exist")
     if not os.access(path.parent, os.W_OK):

@@ -7,6 +7,7 @@ report never runs a formula a label name smuggled in; the readers undo it on the
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -234,7 +235,12 @@ def _write_xlsx(path: Path, tables: Tables) -> None:
     # Imported here: most reports are CSV, and xlsxwriter takes a tenth of a second to load.
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # The zip is packed in memory (its size, not the rows'), then written in one go: a
+    # failed write (a full disk) leaves xlsxwriter's zip file open, and when collected it
+    # closes into `packed`, which takes it, rather than into a file that fails again (or
+    # is closed) and has Python print a traceback.
+    packed = _Packed()
+    workbook = xlsxwriter.Workbook(packed, {"constant_memory": True})
     names = workbook_sheet_names(tables)
     try:
         for sheet, (columns, rows) in tables.items():
@@ -246,6 +252,15 @@ def _write_xlsx(path: Path, tables: Tables) -> None:
             _write_sheet(worksheet, columns, rows)
     finally:
         workbook.close()
+    path.write_bytes(packed.getbuffer())
+
+
+class _Packed(io.BytesIO):
+    """Bytes that stay writable until freed: closing does nothing, so a zip file left open
+    on them can close into them whenever it is collected, before or after them."""
+
+    def close(self) -> None:
+        return None
 
 
 def _write_sheet(worksheet: Any, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:

@@ -127,12 +127,11 @@ async def _read_pages(
         if answer is None or answer.kind != "ok":
             return answer
         listed = page_labels(answer)
-        if take(listed.labels) or not listed.more or not listed.labels:
+        if take(listed.labels) or not listed.more:
             return answer
         endless = _endless(listed, page, seen)
         if endless:
-            message = f"the server kept announcing more pages, {endless}; the listing stopped"
-            return Answer("fatal", answer.status, message)
+            return Answer("fatal", answer.status, _endless_message(endless))
         page += 1
         if page == 2:
             ahead = await _pages_ahead(list_page, take, sending, listed, at_once, seen)
@@ -152,7 +151,8 @@ async def _pages_ahead(
     """Pages 2 to the last that the first page's count implies, `at_once` at a time, so
     the server prepares one page while the client reads another (one by one, each side
     waits for the other). The guards of one-by-one reading still hold: only a count
-    within `MAX_LISTED` is taken at its word, and a page that fails stops the others.
+    within `MAX_LISTED` is taken at its word, a page that fails stops the others, and so
+    does one that brings nothing new or passes `MAX_LISTED` labels (`_beyond`).
 
     Returns what ends the reading: the last page's answer when no page follows it, the
     failed answer, or None when the run stopped; or else the number of the page to read
@@ -167,12 +167,19 @@ async def _pages_ahead(
         answer = (await send_with_retries(partial(list_page, page), sending)).answer
         if answer is None:
             return
+        listed = page_labels(answer)
+        # Any page that says more follow is held to the guards (an empty one brings nothing
+        # new: the server lost its place), and so is any other before the last. The last,
+        # saying none follows, ends an honest listing: read whole, as one by one, though
+        # it reaches `MAX_LISTED`; empty, it is labels deleted meanwhile.
+        held = answer.kind == "ok" and (listed.more or (bool(listed.labels) and page < last))
+        beyond = _beyond(listed, page, seen) if held else ""
+        if beyond:
+            answer = Answer("fatal", answer.status, _endless_message(beyond))
         answers[page] = answer
         if answer.kind != "ok":
             _failed(answer, sending)  # the pool feeds no more pages
             return
-        listed = page_labels(answer)
-        seen.update(found for found in map(label_id, listed.labels) if found is not None)
         take(listed.labels)
 
     await run_pool(read, range(2, last + 1), concurrency=at_once, stop=sending.stop)
@@ -187,12 +194,29 @@ def _endless(listed: Page, page: int, seen: set[str]) -> str:
 
     Adds the page's new ids to `seen`, the ids of every page before it.
     """
+    beyond = _beyond(listed, page, seen)
+    if beyond:
+        return beyond
+    if listed.count is not None and page * len(listed.labels) >= listed.count:
+        return f"but {page} pages already hold the {listed.count} labels it says it has"
+    return ""
+
+
+def _beyond(listed: Page, page: int, seen: set[str]) -> str:
+    """Why a page's labels must not be taken, or "": none is new, or the listing passes
+    `MAX_LISTED`. Pages read at once are held to it too: a server that claims a count
+    within it on a short first page would otherwise have every page it implies read.
+
+    Adds the page's new ids to `seen`.
+    """
     new = {found for found in map(label_id, listed.labels) if found is not None} - seen
     if not new:
         return f"but page {page} brought no label not seen before"
     seen |= new
-    if listed.count is not None and page * len(listed.labels) >= listed.count:
-        return f"but {page} pages already hold the {listed.count} labels it says it has"
     if len(seen) >= MAX_LISTED:
         return f"past {MAX_LISTED} labels"
     return ""
+
+
+def _endless_message(why: str) -> str:
+    return f"the server kept announcing more pages, {why}; the listing stopped"

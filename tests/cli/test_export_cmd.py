@@ -20,13 +20,26 @@ from tests.import_helpers import run_import
 from tests.paths import SAMPLES
 from tests.test_export import files_in, table
 
+# Runs `label-import export ARGS...` with every file it writes limited to LIMIT bytes: a
+# full disk without root (RLIMIT_FSIZE with SIGXFSZ ignored makes writes fail with EFBIG).
+LIMITED = (
+    "import os, resource, signal, sys\n"
+    "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+    "limit = int(sys.argv[1])\n"
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))\n"
+    "os.execv(sys.executable, [sys.executable, '-m', 'pipeline', 'export', *sys.argv[2:]])\n"
+)
 
-def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "pipeline", "export", *args]
+
+def command(*args: str, file_limit: int | None = None) -> list[str]:
+    if file_limit is None:
+        return [sys.executable, "-m", "pipeline", "export", *args]
+    return [sys.executable, "-c", LIMITED, str(file_limit), *args]
 
 
-async def export_cli(*args: str, cwd: Path) -> tuple[int, str, str]:
-    result = await anyio.run_process(command(*args), cwd=cwd, env=cli_env(), check=False)
+async def export_cli(*args: str, cwd: Path, file_limit: int | None = None) -> tuple[int, str, str]:
+    argv = command(*args, file_limit=file_limit)
+    result = await anyio.run_process(argv, cwd=cwd, env=cli_env(), check=False)
     return result.returncode, result.stdout.decode(), result.stderr.decode()
 
 
@@ -112,6 +125,7 @@ async def test_a_signal_ends_the_export_with_exit_3_and_no_file(
         (["labels.csv", "--type", "stras"], "--type 'stras': use one of text, categorical"),
         (["labels.csv", "--project", "p1"], "--project 'p1': give the project's UUID"),
         (["missing/labels.csv"], "missing/labels.csv: the folder missing does not exist"),
+        (["."], ".: is a folder; name the file to write"),
         (["labels.csv", "--base-url", "ftp://x"], "base URL"),
     ],
 )
@@ -130,3 +144,41 @@ def test_usage_errors_exit_2_with_one_line_before_any_request(
     assert_one_line_and_no_traceback(result)
     assert message in result.stderr
     assert files_in(tmp_path) == []
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("name", ["backup.csv", "backup.xlsx", "backup.json"])
+async def test_a_full_disk_exits_3_with_one_line_and_the_old_file_kept(
+    sandbox_factory: SandboxFactory, tmp_path: Path, name: str
+) -> None:
+    box = await sample_sandbox(sandbox_factory, tmp_path)
+    (tmp_path / name).write_text("old\n", encoding="utf-8")
+
+    argv = (name, "--base-url", box.url)
+    code, out, err = await export_cli(*argv, cwd=tmp_path, file_limit=2048)
+
+    assert (code, out) == (3, "")
+    why = f"cannot write {name} (File too large)"
+    assert err == f"label-import export: stopped: {why}; {name} is as it was\n"
+    assert (tmp_path / name).read_text(encoding="utf-8") == "old\n"
+    assert files_in(tmp_path) == [name, "sample.report.csv", "sample.report.journal.jsonl"]
+
+
+def test_an_out_that_is_a_symlink_is_refused_and_left_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    kept = tmp_path / "kept.csv"
+    kept.write_text("precious\n", encoding="utf-8")
+    (tmp_path / "backup.csv").symlink_to(kept)
+    env = {"FI_API_KEY": KEY, "FI_SECRET_KEY": SECRET, "FI_BASE_URL": "http://127.0.0.1:9"}
+
+    result = CliRunner().invoke(app, ["export", "backup.csv"], env=env)
+
+    assert result.exit_code == 2, result.stderr
+    assert_one_line_and_no_traceback(result)
+    assert "backup.csv: is a symlink; remove it or name another file" in result.stderr
+    assert (tmp_path / "backup.csv").is_symlink()
+    assert kept.read_text(encoding="utf-8") == "precious\n"

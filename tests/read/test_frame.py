@@ -138,6 +138,12 @@ def test_a_column_name_given_twice_is_one_clear_line() -> None:
         rows_of(frame)
 
 
+def test_an_index_named_as_a_column_is_that_column_twice_one_clear_line() -> None:
+    frame = pd.DataFrame({"name": ["a"], "type": ["text"]}).set_index("name", drop=False)
+    with pytest.raises(InputError, match="column 'name' appears twice"):
+        rows_of(frame)
+
+
 @pytest.mark.parametrize(
     "options",
     [{"sheet": "Labels"}, {"source": "langfuse"}, {"include_archived": True}],

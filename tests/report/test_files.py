@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -154,3 +156,30 @@ def test_a_report_is_on_disk_before_its_rename_and_the_rename_after(
     assert synced.name == name and synced.parent.parent == tmp_path  # the temporary file
     assert renamed == target and folder == tmp_path
     assert target.read_bytes() != b"old"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("name", ["r.csv", "r.xlsx", "r.json", "r.jsonl"])
+def test_a_full_disk_raises_os_error_once_and_prints_nothing_later(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The temporary file is /dev/full, where every write fails with ENOSPC as on a full
+    disk; nothing the failed writer left open may fail again when collected (Python
+    prints "Exception ignored in: ..." and a traceback on stderr then)."""
+    real_mkdtemp = tempfile.mkdtemp
+
+    def full_folder(prefix: str, suffix: str, dir: Path) -> str:
+        folder = real_mkdtemp(prefix=prefix, suffix=suffix, dir=dir)
+        (Path(folder) / name).symlink_to("/dev/full")
+        return folder
+
+    unraisable: list[BaseException | None] = []
+    monkeypatch.setattr(tempfile, "mkdtemp", full_folder)
+    monkeypatch.setattr(sys, "unraisablehook", lambda caught: unraisable.append(caught.exc_value))
+    target = tmp_path / name
+
+    with pytest.raises(OSError, match="No space left on device"):
+        write_report(target, [RowOutcome(2, None, "A", "text", "created", "id-1")])
+    gc.collect()  # what the failed writer left open is collected now, not at exit
+
+    assert unraisable == [] and not target.exists() and leftovers(tmp_path) == []
