@@ -41,6 +41,9 @@ adaptive retry mode are the models). The live service publishes no limit, so:
   share becomes the background, but never a share over MAX_BACKGROUND: a limit far under
   the pace answers most requests 429 at every rate tried until the pace comes near it, and
   its Retry-After pauses make what gets through look alike at every rate.
+- An `auto` pace that begins slow start lets its first MIN_ANSWERS requests go at once
+  (TCP's initial window): they are the first window's sample, and a short job (an
+  export's 20 pages) would otherwise spend most of its time at the start's 50 a second.
 - `Retry-After` pauses the whole pool: one request told to wait means all would be. Once
   429s are known to come whatever the rate, each one's `Retry-After` holds only its own
   request, or a gateway's random refusals would set the pace of the whole run.
@@ -440,6 +443,8 @@ class RateGate:
         self._turn = anyio.Lock()
         self._next = 0.0
         self.paused_until = 0.0
+        # Requests that may still go without waiting for a slot (see the module's reasons).
+        self._first_window = MIN_ANSWERS if self.pace is not None and self.pace.slow_start else 0
         ceiling = self.pace.ceiling if self.pace is not None else math.inf
         # When the last `ceiling` requests left: the hard one-second bound of a fixed rate.
         self._recent: deque[float] | None = (
@@ -466,7 +471,10 @@ class RateGate:
                 await self._wait(wait)
                 if self._stopping():
                     return
-            self._next = max(self._next, now) + 1.0 / self.rate
+            if self._first_window:
+                self._first_window -= 1
+            else:
+                self._next = max(self._next, now) + 1.0 / self.rate
             if self._recent is not None:
                 self._recent.append(now)
             self.pace.sent()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from pipeline.send.rate import DECREASE, RateGate
+from pipeline.send.rate import DECREASE, MIN_ANSWERS, START_RATE, Found, RateGate, check_rate
 from tests.send.clock import FakeTime
 
 
@@ -26,6 +26,29 @@ async def test_requests_are_spaced_evenly_with_no_first_second_burst() -> None:
     assert stamps[-1] == pytest.approx(3.0)
     busiest = max(sum(1 for t in stamps if s <= t < s + 1.0) for s in stamps)
     assert busiest <= 11
+
+
+async def test_auto_lets_its_first_window_go_at_once_then_spaces_at_the_start_rate() -> None:
+    time = FakeTime()
+    gate = RateGate("auto", clock=time.clock, wait=time.wait)
+
+    stamps = await sends(gate, time, MIN_ANSWERS + 51)
+
+    assert stamps[:MIN_ANSWERS] == [0.0] * MIN_ANSWERS
+    assert stamps[-1] == pytest.approx(50 / START_RATE, abs=0.021)
+
+
+@pytest.mark.parametrize("rate", ["auto", 80])
+async def test_no_first_window_at_once_under_a_ceiling_or_a_remembered_limit(
+    rate: float | str,
+) -> None:
+    time = FakeTime()
+    found = Found(80, limited=True)
+    gate = RateGate(check_rate(rate), clock=time.clock, wait=time.wait, found=found)
+
+    stamps = await sends(gate, time, 41)
+
+    assert stamps[-1] == pytest.approx(40 / 80, abs=0.021)
 
 
 async def test_concurrent_callers_share_one_rate() -> None:
