@@ -19,7 +19,9 @@ adaptive retry mode are the models). The live service publishes no limit, so:
   after the first cut, grow INCREASE of the rate per second.
 - Start where the last run to the same server ended (`Found`, kept by `pace_memory`): a
   server that took thousands a second is not found again from 50 a second, and one that
-  limited us is approached from just under its limit, not by a burst over it.
+  limited us is approached from what got through it, not by a burst over it, growing
+  PROBE_INCREASE a second until its first 429 (what got through is under the limit by
+  the pauses and the end of that run, and 2% a second would take many seconds to close).
 - Judge in windows (WINDOW_S and MIN_ANSWERS at least), not per answer: the answers of
   one burst arrive together, and one cut per window keeps one overload from collapsing
   the rate.
@@ -77,6 +79,7 @@ SLOW_START_WINDOW_S = 0.1
 WINDOW_S = 0.25
 MIN_ANSWERS = 10
 INCREASE = 0.02
+PROBE_INCREASE = 0.1
 DECREASE = 0.7
 LATENCY_DECREASE = 0.9
 LATENCY_RISE = 2.0
@@ -215,6 +218,8 @@ class Pace:
         self.rate = rate
         self.ceiling = ceiling
         self.slow_start = slow_start
+        # Growing toward a remembered limit, until the first cut.
+        self.probing = False
         # The share of answers that are 429s whatever the rate.
         self.background = 0.0
         self._clock = clock
@@ -248,7 +253,9 @@ class Pace:
         if found is None:
             return cls(START_RATE, ceiling=math.inf, slow_start=True, clock=clock)
         if found.limited:
-            return cls(max(MIN_RATE, found.rate), ceiling=math.inf, slow_start=False, clock=clock)
+            pace = cls(max(MIN_RATE, found.rate), ceiling=math.inf, slow_start=False, clock=clock)
+            pace.probing = True
+            return pace
         return cls(max(START_RATE, found.rate / 2), ceiling=math.inf, slow_start=True, clock=clock)
 
     @property
@@ -366,7 +373,7 @@ class Pace:
 
     def _lower(self, rate: float) -> None:
         self.rate = max(MIN_RATE, min(self.rate, rate))
-        self.slow_start = False
+        self.slow_start = self.probing = False
 
     def _latency_rise(self, window: _Window, now: float) -> Literal["flat", "rising", "queue"]:
         """How the window's median latency compares with the recent minimum."""
@@ -386,7 +393,7 @@ class Pace:
         if measured * USE_HEADROOM < self.rate:
             return
         if not self.slow_start:
-            factor = 1.0 + INCREASE * elapsed
+            factor = 1.0 + (PROBE_INCREASE if self.probing else INCREASE) * elapsed
         else:
             factor = SLOW_START_GROWTH if self.rate < LIMITED_ABOVE else LIMITED_GROWTH
         grown = min(self.ceiling, self.rate * factor, measured * USE_HEADROOM)

@@ -9,9 +9,11 @@ import pytest
 
 from pipeline.send.rate import (
     DECREASE,
+    INCREASE,
     LATENCY_DECREASE,
     LIMITED_ABOVE,
     LIMITED_GROWTH,
+    PROBE_INCREASE,
     START_RATE,
     WINDOW_S,
     Found,
@@ -74,7 +76,13 @@ def test_auto_starts_from_what_an_earlier_run_found() -> None:
     time = FakeTime()
     limited = Pace.for_setting("auto", time.clock, Found(100, limited=True))
     assert limited is not None
-    assert (limited.rate, limited.slow_start) == (100, False)
+    assert (limited.rate, limited.slow_start, limited.probing) == (100, False, True)
+    steady(limited, time, 100, windows=4)  # a second of clean answers
+    assert limited.rate == pytest.approx(100 * (1 + PROBE_INCREASE * WINDOW_S) ** 4, rel=0.01)
+    window(limited, time, per_second=limited.rate, throttled=5)  # the limit: probing ends
+    cut = limited.rate
+    steady(limited, time, cut, windows=4)
+    assert limited.rate == pytest.approx(cut * (1 + INCREASE * WINDOW_S) ** 4, rel=0.01)
     free = Pace.for_setting("auto", time.clock, Found(3000, limited=False))
     assert free is not None and (free.rate, free.slow_start) == (1500, True)
     small = Pace.for_setting("auto", time.clock, Found(30, limited=False))
