@@ -58,9 +58,10 @@ Rate = Annotated[
     typer.Option(
         metavar="auto|N",
         callback=_rate,
-        help="auto (default): find the server's pace; start slowly, speed up while answers "
-        "are clean, slow down on 429 or rising latency. N: the same, never above N "
-        "requests/s. 0: no pacing, only Retry-After pauses.",
+        help="auto (default): find the server's pace, starting where the last run to the "
+        "same server ended (or slowly); speed up while answers are clean, slow down on 429 "
+        "or rising latency. N: the same, never above N requests/s. 0: no pacing, only "
+        "Retry-After pauses.",
     ),
 ]
 Concurrency = Annotated[
