@@ -10,6 +10,7 @@ Kept in SQLite (`pace.sqlite` in the state folder: `$LABEL_IMPORT_STATE_DIR`, el
 (scheme, host and port: never a path, a query or a key), so two runs at once each read
 and write whole rows. A memory is a speed-up only: it is forgotten after KEEP_S, and a
 folder or file that cannot be read or written is the same as no memory, never a failed run.
+At most MAX_SERVERS are kept, so the file stays a few kilobytes.
 
 How a new finding is kept: a limit always replaces what was kept (the server said so
 now); a run that met no limit replaces it only if it sent at least as much, since a small
@@ -32,6 +33,9 @@ from pipeline.send.rate import Found
 STATE_DIR_ENV = "LABEL_IMPORT_STATE_DIR"
 FILE_NAME = "pace.sqlite"
 KEEP_S = 30 * 24 * 3600.0
+# The most servers kept, the least recent forgotten first: `--sandbox` is a new port, so a
+# new server, every run.
+MAX_SERVERS = 200
 # A run that cannot take the database's lock at once goes on without memory.
 LOCK_WAIT_S = 1.0
 
@@ -82,6 +86,11 @@ def remember(base_url: str, found: Found, *, now: float | None = None) -> None:
             db.execute(
                 "INSERT OR REPLACE INTO pace (origin, rate, limited, at) VALUES (?, ?, ?, ?)",
                 (key, found.rate, int(found.limited), at),
+            )
+            db.execute(
+                "DELETE FROM pace WHERE at < ? OR origin NOT IN"
+                " (SELECT origin FROM pace ORDER BY at DESC LIMIT ?)",
+                (at - KEEP_S, MAX_SERVERS),
             )
     except (sqlite3.Error, OSError):
         return

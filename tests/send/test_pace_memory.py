@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 
 from pipeline.send import pace_memory
-from pipeline.send.pace_memory import FILE_NAME, KEEP_S, STATE_DIR_ENV, origin, recall, remember
+from pipeline.send.pace_memory import (
+    FILE_NAME,
+    KEEP_S,
+    MAX_SERVERS,
+    STATE_DIR_ENV,
+    origin,
+    recall,
+    remember,
+)
 from pipeline.send.rate import Found
 from tests.conftest import SandboxFactory
 from tests.import_helpers import run_import, write_labels_csv
@@ -68,6 +76,15 @@ def test_a_stale_memory_is_forgotten_and_not_merged() -> None:
     assert recall(URL, now=KEEP_S + 1) is None
     remember(URL, Found(300, False), now=KEEP_S + 1)
     assert recall(URL, now=KEEP_S + 1) == Found(300, False)
+
+
+def test_the_least_recent_servers_beyond_the_most_kept_are_forgotten() -> None:
+    for port in range(MAX_SERVERS + 5):
+        remember(f"http://127.0.0.1:{10000 + port}", Found(100, True), now=1000.0 + port)
+    at = 1000.0 + MAX_SERVERS + 5
+    kept = [recall(f"http://127.0.0.1:{10000 + port}", now=at) for port in range(MAX_SERVERS + 5)]
+    assert kept[:5] == [None] * 5
+    assert kept[5:] == [Found(100, True)] * MAX_SERVERS
 
 
 def test_reading_a_memory_that_is_not_there_creates_nothing() -> None:
