@@ -36,6 +36,8 @@ KEEP_S = 30 * 24 * 3600.0
 # The most servers kept, the least recent forgotten first: `--sandbox` is a new port, so a
 # new server, every run.
 MAX_SERVERS = 200
+# A kept rate outside (0, MAX_RATE] is a damaged file, not a server's pace: no memory.
+MAX_RATE = 100_000.0
 # A run that cannot take the database's lock at once goes on without memory.
 LOCK_WAIT_S = 1.0
 
@@ -75,11 +77,14 @@ def recall(base_url: str, *, now: float | None = None) -> Found | None:
 
 def remember(base_url: str, found: Found, *, now: float | None = None) -> None:
     """Keep what a run found, merged with what was kept (see the module's reasons)."""
-    key, at = origin(base_url), time.time() if now is None else now
+    key = origin(base_url)
     try:
         folder = state_dir()
         folder.mkdir(parents=True, exist_ok=True)
         with _opened(folder / FILE_NAME, write=True) as db:
+            # The time once the lock is ours: a run that waited for it writes after the
+            # other, and must not take the other's row for one from the future.
+            at = time.time() if now is None else now
             db.execute(_SCHEMA)
             if (kept := _kept(db, key, at)) is not None:
                 found = merged(kept, found)
@@ -107,7 +112,9 @@ def merged(kept: Found, new: Found) -> Found:
 
 def _kept(db: sqlite3.Connection, key: str, now: float) -> Found | None:
     row = db.execute("SELECT rate, limited, at FROM pace WHERE origin = ?", (key,)).fetchone()
-    if row is None or now - row[2] > KEEP_S or not row[0] > 0:
+    if row is None or not isinstance(row[0], float | int) or not 0 < row[0] <= MAX_RATE:
+        return None
+    if not isinstance(row[2], float | int) or not 0 <= now - row[2] <= KEEP_S:
         return None
     return Found(float(row[0]), bool(row[1]))
 

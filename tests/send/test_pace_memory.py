@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.rows import Progress
 from pipeline.send import pace_memory
 from pipeline.send.pace_memory import (
     FILE_NAME,
@@ -20,7 +21,7 @@ from pipeline.send.pace_memory import (
     recall,
     remember,
 )
-from pipeline.send.rate import Found
+from pipeline.send.rate import START_RATE, Found
 from tests.conftest import SandboxFactory
 from tests.import_helpers import run_import, write_labels_csv
 
@@ -37,6 +38,7 @@ def state() -> Path:
         ("https://API.example.com/model-hub/?key=x", "https://api.example.com:443"),
         ("http://127.0.0.1:8123/", "http://127.0.0.1:8123"),
         ("http://localhost", "http://localhost:80"),
+        ("https://user:secret@api.example.com:8443/x#y", "https://api.example.com:8443"),
     ],
 )
 def test_a_memory_belongs_to_an_origin_never_a_path_or_query(url: str, key: str) -> None:
@@ -113,6 +115,21 @@ def test_a_broken_memory_is_no_memory_and_never_a_failure(damage: str) -> None:
         assert recall(URL) is None
 
 
+@pytest.mark.parametrize("rate", [0.0, -5.0, 1e300, "fast"])
+def test_a_kept_rate_no_server_has_is_no_memory(rate: object) -> None:
+    import sqlite3
+
+    remember(URL, Found(100, True), now=1000.0)
+    with sqlite3.connect(state() / FILE_NAME) as db:
+        db.execute("UPDATE pace SET rate = ?", (rate,))
+    assert recall(URL, now=1000.0) is None
+
+
+def test_a_memory_from_the_future_is_no_memory() -> None:
+    remember(URL, Found(100, True), now=5000.0)
+    assert recall(URL, now=1000.0) is None
+
+
 def test_a_state_folder_that_cannot_be_made_is_no_memory(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
@@ -129,18 +146,30 @@ async def test_a_second_run_against_a_limit_starts_under_it(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
     box = await sandbox_factory(rate_limit=40, latency_ms=5)
-    throttled = []
+    throttled, starts, found = [], [], []
     for run in ("first", "second"):
         source = tmp_path / f"{run}.csv"
         write_labels_csv(source, 160, prefix=run)
         before = (await box.stats())["by_status"].get("429", 0)
-        summary = await run_import(source, box, rate="auto", concurrency=64, waits=WAITS)
+        heard: list[Progress] = []
+        summary = await run_import(
+            source,
+            box,
+            rate="auto",
+            concurrency=64,
+            waits=WAITS,
+            progress=heard.append,
+        )
         assert (summary.created, summary.failed) == (160, 0)
         throttled.append((await box.stats())["by_status"].get("429", 0) - before)
-        found = recall(box.url)
-        assert found is not None and found.limited and 20 <= found.rate <= 80
-    first, second = throttled
-    assert first > 0 and second < first / 2
+        starts.append(next(progress.pace for progress in heard if progress.pace > 0))
+        found.append(recall(box.url))
+    assert throttled[0] > 0 and starts[0] == START_RATE  # cold: slow start, over the limit
+    kept = found[0]
+    assert kept is not None and kept.limited and 20 <= kept.rate <= 40
+    assert starts[1] == pytest.approx(kept.rate)  # under the limit, from what got through
+    assert throttled[1] <= throttled[0]
+    assert found[1] is not None and found[1].limited
 
 
 async def test_a_run_against_a_fast_server_leaves_a_fast_start(
