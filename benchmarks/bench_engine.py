@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import csv
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,7 @@ from pipeline.plan import index_labels, plan
 from pipeline.report.summary import ImportSummary
 from pipeline.send.client import LabelsClient
 from pipeline.send.listing import existing_labels
+from pipeline.send.pace_memory import STATE_DIR_ENV
 from pipeline.send.pool import run_pool
 from pipeline.send.rate import RateGate
 from pipeline.send.retry import RetryPolicy, Sending
@@ -55,13 +57,25 @@ HEADERS = {"X-Api-Key": KEY, "X-Secret-Key": SECRET, "Content-Type": "applicatio
 
 @contextmanager
 def sandbox(*flags: str) -> Iterator[str]:
-    """A sandbox in its own process; yields its base URL (the first line it prints)."""
+    """A sandbox in its own process; yields its base URL (the first line it prints).
+
+    Runs against it in this process get a pace memory of their own
+    (`pipeline.send.pace_memory`), so that a reused port does not start an `auto` run
+    from another sandbox's pace, and no benchmark writes to the user's.
+    """
     cmd = [sys.executable, "-m", "pipeline", "sandbox", "--port", "0", *flags]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
+    kept = os.environ.get(STATE_DIR_ENV)
     try:
-        yield proc.stdout.readline().strip()
+        with tempfile.TemporaryDirectory() as memory:
+            os.environ[STATE_DIR_ENV] = memory
+            yield proc.stdout.readline().strip()
     finally:
+        if kept is None:
+            os.environ.pop(STATE_DIR_ENV, None)
+        else:
+            os.environ[STATE_DIR_ENV] = kept
         proc.terminate()
         proc.wait(timeout=10)
 

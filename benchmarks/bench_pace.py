@@ -4,12 +4,12 @@
 
 Every client run is `import_labels()` with its defaults (`rate="auto"`, concurrency 256)
 unless the case says otherwise, against a fresh `label-import sandbox --port 0 [dials]` in
-its own process, with a fresh pace memory (`pipeline.send.pace_memory`): a cold run, as
-a user's first. A "second run" first teaches the memory with an import of a quarter as
-many labels to the same sandbox, then measures a run of its own labels, as a user's
-next nightly import would. A thread polls the sandbox's `/_sandbox/stats` every POLL_S,
-so rates and 429 shares are counted where the server counts them, over time (from the
-measured run's first request).
+its own process, with a fresh pace memory (`pipeline.send.pace_memory`, see
+`bench_engine.sandbox`): a cold run, as a user's first. A "second run" first teaches the
+memory with an import of a quarter as many labels to the same sandbox, then measures a
+run of its own labels, as a user's next nightly import would. A thread polls the
+sandbox's `/_sandbox/stats` every POLL_S, so rates and 429 shares are counted where the
+server counts them, over time (from the measured run's first request).
 
 l. hidden limit L ∈ {20, 100, 400}/s, `--latency-ms 30`, 30 s of labels within 2,000-6,000
    (2,000, 3,000, 6,000): labels created
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import tempfile
 import threading
@@ -42,7 +41,6 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_engine import ours, sandbox, write_input
-from pipeline.send.pace_memory import STATE_DIR_ENV
 
 POLL_S = 0.2
 
@@ -111,9 +109,6 @@ def run_case(
 ) -> tuple[Poller, Any]:
     source = folder / "labels.csv"
     write_input(source, labels)
-    # A fresh memory per sandbox: ports are reused, and one case's finding is not the
-    # next case's server.
-    os.environ[STATE_DIR_ENV] = tempfile.mkdtemp(dir=folder)
     with sandbox(*flags) as url:
         if second:
             teach = folder / "teach.csv"

@@ -53,6 +53,7 @@ from typing import Any
 
 from pipeline.rows import INTENT_DONE
 from pipeline.sandbox.store import LabelStore, org_uuid
+from pipeline.send.pace_memory import STATE_DIR_ENV
 
 COLUMNS = ("name", "type", "description", "options", "min", "max", "no_of_stars")
 TYPES = ("text", "categorical", "numeric", "star", "thumbs_up_down")
@@ -239,6 +240,9 @@ class Soak:
     def client_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FI_")}
         env.update(FI_API_KEY=self.keys.api_key, FI_SECRET_KEY=self.keys.secret_key)
+        # The soak's pace memory is its own (the restarted sandbox keeps its port, so
+        # the runs after a restart start from what the first one found), not the user's.
+        env[STATE_DIR_ENV] = str(self.folder / "state")
         return env
 
 
