@@ -38,7 +38,7 @@ KEEP_S = 30 * 24 * 3600.0
 MAX_SERVERS = 200
 # A kept rate outside (0, MAX_RATE] is a damaged file, not a server's pace: no memory.
 MAX_RATE = 100_000.0
-# A run that cannot take the database's lock at once goes on without memory.
+# A run that cannot take the database's lock within this long goes on without memory.
 LOCK_WAIT_S = 1.0
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS pace (
@@ -58,7 +58,11 @@ def state_dir() -> Path:
 def origin(base_url: str) -> str:
     """The server a memory belongs to: scheme://host:port, with the default port spelled."""
     parts = urlsplit(base_url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port
+    except ValueError:  # the client refuses such a URL before any run gets here
+        port = None
+    port = port or (443 if parts.scheme == "https" else 80)
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
