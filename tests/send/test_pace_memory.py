@@ -39,6 +39,7 @@ def state() -> Path:
         ("http://127.0.0.1:8123/", "http://127.0.0.1:8123"),
         ("http://localhost", "http://localhost:80"),
         ("https://user:secret@api.example.com:8443/x#y", "https://api.example.com:8443"),
+        ("http://example.com:99999999/", "http://example.com:80"),
     ],
 )
 def test_a_memory_belongs_to_an_origin_never_a_path_or_query(url: str, key: str) -> None:
