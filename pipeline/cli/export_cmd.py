@@ -26,7 +26,7 @@ from pipeline.cli.options import (
     Rate,
     Timeout,
 )
-from pipeline.cli.safe import json_text, shown
+from pipeline.cli.safe import counted, json_text, shown
 
 if TYPE_CHECKING:
     from pipeline.report.export_file import ExportSummary
@@ -116,8 +116,7 @@ def _tell(summary: ExportSummary, *, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json_text(summary.to_dict()) + "\n")
     elif summary.stopped is None:
-        count = f"{summary.labels} label" + ("" if summary.labels == 1 else "s")
-        requests = f"{summary.requests} request" + ("" if summary.requests == 1 else "s")
+        count, requests = counted(summary.labels, "label"), counted(summary.requests, "request")
         where = shown(summary.path)
         typer.echo(f"exported {count} to {where} ({requests}, {summary.elapsed_s:.1f} s)")
     if summary.stopped is not None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from pipeline.cli.safe import shown
+from pipeline.cli.safe import counted, shown
 
 if TYPE_CHECKING:  # pipeline.rows loads pydantic, which `--help` must not pay for
     from pipeline.rows import Losses
@@ -23,7 +23,7 @@ def tell_losses(prefix: str, losses: Losses | None, *, sent: bool) -> None:
     verb = "lost" if sent else "would lose"
     (what, count), *rest = losses.counts
     parts = [
-        f"{count} label{'' if count == 1 else 's'} {verb} {what}",
+        f"{counted(count, 'label')} {verb} {what}",
         *(f"{count} {verb} {what}" for what, count in rest),
     ]
     typer.echo(shown(f"{prefix}: {losses.source}: {'; '.join(parts)}"), err=True)

@@ -38,3 +38,8 @@ def json_text(data: object, *, indent: int | None = None) -> str:
     """`data` as one JSON document: exact (it decodes to `data`), readable (letters stay
     letters) and safe to print (no raw bidi control, C1 control or lone surrogate)."""
     return _UNSAFE_IN_JSON.sub(_json_escape, json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+def counted(count: int, one: str, more: str | None = None) -> str:
+    """`1 label`, `2 labels`; `more` where the plural is not `one` + s."""
+    return f"{count} {one if count == 1 else more or one + 's'}"

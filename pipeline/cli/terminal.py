@@ -21,7 +21,7 @@ from rich.progress import Progress as Bar
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.cli.safe import shown
+from pipeline.cli.safe import counted, shown
 from pipeline.report.summary import ImportSummary
 from pipeline.rows import PLAN_STATUSES, RUN_STATUSES
 
@@ -72,16 +72,17 @@ def print_summary(summary: ImportSummary, rerun: str, *, console: Console) -> No
     command that re-runs the failed rows."""
     console.print(_counts(summary))
     console.print(
-        f"{summary.requests} requests, {summary.retries} retries, {summary.elapsed_s:.1f}s",
+        f"{counted(summary.requests, 'request')}, {counted(summary.retries, 'retry', 'retries')}, "
+        f"{summary.elapsed_s:.1f}s",
         highlight=False,
     )
     # Server messages and file names as Text: never markup, never emoji codes, never raw
     # control characters.
     for error, count in summary.top_errors:
-        console.print(Text(f"  {count} rows: {shown(error)}"))
+        console.print(Text(f"  {counted(count, 'row')}: {shown(error)}"))
     if summary.existing_differs:
         console.print(
-            f"  {summary.existing_differs} rows: label exists with other settings; "
+            f"  {counted(summary.existing_differs, 'row')}: label exists with other settings; "
             "give --on-existing update or skip",
             highlight=False,
         )

@@ -125,7 +125,28 @@ def test_the_summary_table_shows_counts_effort_files_and_errors() -> None:
         "9 requests, 4 retries, 1.3s",
         "r.csv",
         "labels.failed.csv",
-        "1 rows: gave up after 7 attempts",
+        "1 row: gave up after 7 attempts",
         "[by you]",
     ):
         assert expected in text
+
+
+def test_the_summary_counts_one_request_and_one_retry_in_the_singular() -> None:
+    summary = ImportSummary(
+        total=1,
+        created=1,
+        existing=0,
+        updated=0,
+        invalid=0,
+        failed=0,
+        not_attempted=0,
+        skipped=0,
+        requests=1,
+        retries=1,
+        elapsed_s=0.1,
+        report="r.csv",
+        failed_rows=None,
+    )
+    out = io.StringIO()
+    print_summary(summary, "", console=Console(file=out, width=120))
+    assert "1 request, 1 retry, 0.1s" in out.getvalue()
