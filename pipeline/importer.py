@@ -365,7 +365,11 @@ def connection(link: Link, stop: Stop, *, memory: bool = True) -> tuple[LabelsCl
     (`pace_memory`); `keep_pace` keeps what this one found.
     """
     remembered = link.rate == AUTO and memory
-    found = pace_memory.recall(link.credentials.base_url) if remembered else None
+    found = (
+        pace_memory.recall(link.credentials.base_url, link.credentials.api_key)
+        if remembered
+        else None
+    )
     gate = RateGate(link.rate, wait=stop.wait, stopping=lambda: stop.requested, found=found)
     policy = policy_for(link.max_retries, link.max_wait)
     sending = Sending(gate, stop, policy, breaker=Breaker(link.concurrency))
@@ -384,7 +388,7 @@ def keep_pace(link: Link, sending: Sending) -> None:
     """Keep what an `auto` pace found of the server, for the next run to start from."""
     pace = sending.gate.pace
     if link.rate == AUTO and pace is not None and (found := pace.found) is not None:
-        pace_memory.remember(link.credentials.base_url, found)
+        pace_memory.remember(link.credentials.base_url, link.credentials.api_key, found)
 
 
 async def _connect_and_send(

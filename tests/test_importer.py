@@ -346,7 +346,9 @@ async def test_random_429s_do_not_collapse_the_pace(
     assert (summary.created, summary.failed) == (600, 0)
     assert stats["by_status"]["429"] > 40  # a tenth of the requests, whatever the rate
     assert paces[-1] >= 200  # the earlier AIMD decayed to about one request a second
-    found = pace_memory.recall(box.url)  # the random 429s are not the server's pace either
+    found = pace_memory.recall(
+        box.url, box.api_key
+    )  # the random 429s are not the server's pace either
     assert found is not None and not found.limited and found.rate > 200
 
 

@@ -6,11 +6,14 @@ slow start before each run's first cut. So each run keeps what its pace found (`
 per server, and the next one starts from it (`Pace.for_setting`).
 
 Kept in SQLite (`pace.sqlite` in the state folder: `$LABEL_IMPORT_STATE_DIR`, else
-`$XDG_STATE_HOME/label-import`, else `~/.local/state/label-import`), one row per origin
-(scheme, host and port: never a path, a query or a key), so two runs at once each read
-and write whole rows. A memory is a speed-up only: it is forgotten after KEEP_S, and a
-folder or file that cannot be read or written is the same as no memory, never a failed run.
-At most MAX_SERVERS are kept, so the file stays a few kilobytes.
+`$XDG_STATE_HOME/label-import`, else `~/.local/state/label-import`), one row per server
+and organisation: the origin (scheme, host and port: never a path or a query) and a
+12-digit digest of the API key, because a limit is an organisation's (two organisations
+on one host would otherwise set each other's start). The digest says nothing of the
+key: 48 bits of a SHA-256 of a random token. Two runs at once each read and write whole
+rows. A memory is a speed-up only: it is forgotten after KEEP_S, and a folder or file
+that cannot be read or written is the same as no memory, never a failed run. At most
+MAX_SERVERS rows are kept, so the file stays a few kilobytes.
 
 How a new finding is kept: a limit always replaces what was kept (the server said so
 now); a run that met no limit replaces it only if it sent at least as much, since a small
@@ -20,6 +23,7 @@ approached from under, keeps the server marked limited at the higher pace.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import time
@@ -55,6 +59,12 @@ def state_dir() -> Path:
     return Path.home() / ".local" / "state" / "label-import"
 
 
+def whose(base_url: str, api_key: str) -> str:
+    """The row a memory is kept in: the server's origin and the organisation's digest."""
+    digest = hashlib.sha256(b"label-import pace\0" + api_key.encode("utf-8", "replace"))
+    return f"{origin(base_url)} {digest.hexdigest()[:12]}"
+
+
 def origin(base_url: str) -> str:
     """The server a memory belongs to: scheme://host:port, with the default port spelled."""
     parts = urlsplit(base_url)
@@ -66,22 +76,23 @@ def origin(base_url: str) -> str:
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
-def recall(base_url: str, *, now: float | None = None) -> Found | None:
-    """What the last runs found of this server's pace; None if nothing (recent) is kept."""
+def recall(base_url: str, api_key: str, *, now: float | None = None) -> Found | None:
+    """What the last runs found of this server's pace for this organisation; None if
+    nothing (recent) is kept."""
     path = state_dir() / FILE_NAME
     if not path.is_file():
         return None
     try:
         with _opened(path, write=False) as db:
-            kept = _kept(db, origin(base_url), time.time() if now is None else now)
+            kept = _kept(db, whose(base_url, api_key), time.time() if now is None else now)
     except (sqlite3.Error, OSError):
         return None
     return kept
 
 
-def remember(base_url: str, found: Found, *, now: float | None = None) -> None:
+def remember(base_url: str, api_key: str, found: Found, *, now: float | None = None) -> None:
     """Keep what a run found, merged with what was kept (see the module's reasons)."""
-    key = origin(base_url)
+    key = whose(base_url, api_key)
     try:
         folder = state_dir()
         folder.mkdir(parents=True, exist_ok=True)
