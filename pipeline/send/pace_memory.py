@@ -37,8 +37,8 @@ from pipeline.send.rate import Found
 STATE_DIR_ENV = "LABEL_IMPORT_STATE_DIR"
 FILE_NAME = "pace.sqlite"
 KEEP_S = 30 * 24 * 3600.0
-# The most servers kept, the least recent forgotten first: `--sandbox` is a new port, so a
-# new server, every run.
+# The most rows (server and organisation) kept, the least recent forgotten first: each
+# `--sandbox` run is a new port, so a new server.
 MAX_SERVERS = 200
 # A kept rate outside (0, MAX_RATE] is a damaged file, not a server's pace: no memory.
 MAX_RATE = 100_000.0
