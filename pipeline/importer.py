@@ -364,12 +364,9 @@ def connection(link: Link, stop: Stop, *, memory: bool = True) -> tuple[LabelsCl
     With `memory`, an `auto` pace starts from what earlier runs found of this server
     (`pace_memory`); `keep_pace` keeps what this one found.
     """
-    remembered = link.rate == AUTO and memory
-    found = (
-        pace_memory.recall(link.credentials.base_url, link.credentials.api_key)
-        if remembered
-        else None
-    )
+    found = None
+    if link.rate == AUTO and memory:
+        found = pace_memory.recall(link.credentials.base_url, link.credentials.api_key)
     gate = RateGate(link.rate, wait=stop.wait, stopping=lambda: stop.requested, found=found)
     policy = policy_for(link.max_retries, link.max_wait)
     sending = Sending(gate, stop, policy, breaker=Breaker(link.concurrency))

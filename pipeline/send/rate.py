@@ -214,12 +214,14 @@ class Pace:
     it: `sent` per request let through, `answered` per answer.
     """
 
-    def __init__(self, rate: float, *, ceiling: float, slow_start: bool, clock: Clock) -> None:
+    def __init__(
+        self, rate: float, *, ceiling: float, slow_start: bool, clock: Clock, probing: bool = False
+    ) -> None:
         self.rate = rate
         self.ceiling = ceiling
         self.slow_start = slow_start
         # Growing toward a remembered limit, until the first cut.
-        self.probing = False
+        self.probing = probing
         # The share of answers that are 429s whatever the rate.
         self.background = 0.0
         self._clock = clock
@@ -253,9 +255,8 @@ class Pace:
         if found is None:
             return cls(START_RATE, ceiling=math.inf, slow_start=True, clock=clock)
         if found.limited:
-            pace = cls(max(MIN_RATE, found.rate), ceiling=math.inf, slow_start=False, clock=clock)
-            pace.probing = True
-            return pace
+            start = max(MIN_RATE, found.rate)
+            return cls(start, ceiling=math.inf, slow_start=False, clock=clock, probing=True)
         return cls(max(START_RATE, found.rate / 2), ceiling=math.inf, slow_start=True, clock=clock)
 
     @property
@@ -284,17 +285,16 @@ class Pace:
 
     def answered(self, *, throttled: bool, latency: float | None) -> None:
         """One answer: a 429 or not, and how long a real answer took (None: no answer)."""
-        window = self._window
+        window, now = self._window, self._clock()
         window.answers += 1
         window.throttled += throttled
         if self._limited_from is not None and not throttled:
             self._through += 1
-            self._last_answer = self._clock()
+            self._last_answer = now
         if throttled and window.sent_before_429 is None:
-            window.sent_before_429 = self._sending_rate(self._clock())
+            window.sent_before_429 = self._sending_rate(now)
         if latency is not None:
             window.latencies.append(latency)
-        now = self._clock()
         least = SLOW_START_WINDOW_S if self.slow_start else WINDOW_S
         if now - window.start >= least and window.answers >= MIN_ANSWERS:
             self._judge(window, now)
